@@ -1,0 +1,76 @@
+import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from "../environments";
+import { validateEnvironment } from "../environments/load";
+import type { EnvironmentInput } from "../environments/schema";
+import { INVALID_CONFIGS } from "./helpers/invalid-configs";
+
+/** A deep copy of prod's input with one change applied. */
+function prodWith(change: (c: EnvironmentInput) => void): EnvironmentInput {
+  const copy = structuredClone(ENVIRONMENT_INPUTS.prod);
+  change(copy);
+  return copy;
+}
+
+function errorOf(input: unknown, label?: string): string {
+  try {
+    validateEnvironment(input, label);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("config was accepted");
+}
+
+test("the three committed environments are valid", () => {
+  expect(loadEnvironments().map((c) => c.name)).toEqual(["dev", "staging", "prod"]);
+});
+
+test("prod carries the seed's numbers", () => {
+  const prod = loadEnvironments(["prod"])[0];
+  expect(prod.network).toMatchObject({
+    vpcCidr: "10.0.0.0/16",
+    publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
+    privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
+    natGateways: "one-per-az",
+  });
+  expect(prod.ecs).toMatchObject({
+    minCapacity: 2,
+    maxCapacity: 10,
+    cpuTargetPercent: 70,
+    memoryTargetPercent: 80,
+  });
+  expect(prod.storage).toMatchObject({ rawDataInfrequentAccessDays: 30, processedGlacierDays: 60 });
+  expect(prod.database).toMatchObject({
+    instanceType: "r6g.2xlarge",
+    dataVolumeSizeGiB: 1024,
+    snapshotRetentionDays: 30,
+  });
+  expect(prod.cache).toMatchObject({
+    nodeType: "cache.r6g.xlarge",
+    multiAz: true,
+    numCacheClusters: 2,
+    snapshotRetentionDays: 7,
+  });
+  expect(prod.logging.retentionDays).toBe(30);
+});
+
+test.each(INVALID_CONFIGS)(
+  "rejects %s with one line naming environment, field and value",
+  (_name, change, expected) => {
+    const message = errorOf(prodWith(change), "prod");
+    expect(message).toMatch(/^Invalid config for environment "prod": /);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain("\n");
+  },
+);
+
+test("an unknown environment name is rejected with the allowed names", () => {
+  expect(() => loadEnvironments(["qa"])).toThrow(
+    'Unknown environment "qa": must be one of dev, staging, prod',
+  );
+});
+
+test("a config whose name does not match its file is rejected", () => {
+  expect(errorOf({ ...ENVIRONMENT_INPUTS.dev }, "staging")).toMatch(
+    /^Invalid config for environment "staging": name = "dev": must match/,
+  );
+});

@@ -1,0 +1,143 @@
+import type { EnvironmentInput } from "../../environments/schema";
+
+/** [description, change, expected message fragment]: each must be rejected with one line naming env, field, value. */
+/** Later issues append their tiers' invalid configs here. */
+export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegExp]> = [
+  [
+    "VPC CIDR syntax",
+    (c) => (c.network.vpcCidr = "10.0.0.0/33"),
+    /network\.vpcCidr = "10\.0\.0\.0\/33": must be an IPv4 network/,
+  ],
+  [
+    "CIDR with host bits",
+    (c) => (c.network.publicSubnetCidrs[0] = "10.0.1.5/24"),
+    /network\.publicSubnetCidrs\[0\] = "10\.0\.1\.5\/24"/,
+  ],
+  [
+    "subnet outside the VPC",
+    (c) => (c.network.privateSubnetCidrs[1] = "10.1.4.0/24"),
+    /privateSubnetCidrs\[1\] = "10\.1\.4\.0\/24": must lie inside the VPC 10\.0\.0\.0\/16/,
+  ],
+  [
+    "overlapping subnets",
+    (c) => (c.network.privateSubnetCidrs[0] = "10.0.1.0/25"),
+    /privateSubnetCidrs\[0\] = "10\.0\.1\.0\/25": must not overlap publicSubnetCidrs\[0\]/,
+  ],
+  [
+    "two subnets in one AZ",
+    (c) => (c.network.availabilityZones = ["us-east-2a", "us-east-2a"]),
+    /availabilityZones = .*: must list distinct availability zones/,
+  ],
+  [
+    "AZ outside us-east-2",
+    (c) => (c.network.availabilityZones = ["us-east-1a", "us-east-1b"]),
+    /availabilityZones\[0\] = "us-east-1a": must be a us-east-2 availability zone/,
+  ],
+  [
+    "single NAT in prod",
+    (c) => (c.network.natGateways = "single"),
+    /network\.natGateways = "single": must be "one-per-az" in prod/,
+  ],
+  [
+    "unknown NAT mode",
+    (c) => ((c.network as { natGateways: string }).natGateways = "two"),
+    /natGateways = "two": Invalid option: expected one of "one-per-az"\|"single"/,
+  ],
+  ["min > max", (c) => (c.ecs.minCapacity = 12), /ecs\.minCapacity = 12: must be <= ecs\.maxCapacity \(10\)/],
+  ["zero max", (c) => (c.ecs.maxCapacity = 0), /ecs\.maxCapacity = 0: Too small/],
+  [
+    "Fargate cpu/memory mismatch",
+    (c) => (c.ecs.taskMemory = 512),
+    /ecs\.taskMemory = 512: must be a Fargate memory value for cpu 1024: 2048-8192 MiB/,
+  ],
+  [
+    "unknown Fargate cpu",
+    (c) => (c.ecs.taskCpu = 300),
+    /ecs\.taskCpu = 300: must be a Fargate task cpu value: 256, 512/,
+  ],
+  [
+    "unknown Qdrant instance type",
+    (c) => (c.database.instanceType = "r6i.2xlarge"),
+    /database\.instanceType = "r6i\.2xlarge": must be a Graviton \(arm64\) instance type/,
+  ],
+  [
+    "unknown cache node type",
+    (c) => (c.cache.nodeType = "cache.r6g.huge"),
+    /cache\.nodeType = "cache\.r6g\.huge"/,
+  ],
+  [
+    "retention CloudWatch rejects",
+    (c) => (c.logging = { retentionDays: 31 }),
+    /logging\.retentionDays = 31: must be one of the values CloudWatch Logs accepts: 1, 3, 5/,
+  ],
+  [
+    "IA under 30 days",
+    (c) => (c.storage = { ...c.storage, rawDataInfrequentAccessDays: 15 }),
+    /storage\.rawDataInfrequentAccessDays = 15: Too small: expected number to be >=30/,
+  ],
+  [
+    "bucket name AWS rejects",
+    (c) => (c.storage = { ...c.storage, bucketNames: { rawData: "Air.Raw_Data" } }),
+    /storage\.bucketNames\.rawData = "Air\.Raw_Data": must be a valid S3 bucket name/,
+  ],
+  [
+    "invalid e-mail",
+    (c) => (c.monitoring.alarmEmails = ["oncall-at-example.com"]),
+    /monitoring\.alarmEmails\[0\] = "oncall-at-example\.com": must be an e-mail address/,
+  ],
+  [
+    "missing certificate and zone",
+    (c) => delete c.loadBalancer.hostedZoneName,
+    /loadBalancer\.certificateArn = \(missing\): give exactly one of loadBalancer\.hostedZoneName/,
+  ],
+  [
+    "missing domain",
+    (c) => delete (c.loadBalancer as Partial<typeof c.loadBalancer>).domainName,
+    /loadBalancer\.domainName = \(missing\): is required/,
+  ],
+  [
+    "budget <= 0",
+    (c) => (c.budget.monthlyLimitUsd = 0),
+    /budget\.monthlyLimitUsd = 0: must be a positive amount in USD/,
+  ],
+  [
+    "unknown TLS policy",
+    (c) => ((c.loadBalancer as { tlsPolicy: string }).tlsPolicy = "ELBSecurityPolicy-2016-08"),
+    /loadBalancer\.tlsPolicy = "ELBSecurityPolicy-2016-08": Invalid option/,
+  ],
+  [
+    "Multi-AZ Redis with one node",
+    (c) => (c.cache.numCacheClusters = 1),
+    /cache\.numCacheClusters = 1: must be >= 2 when cache\.multiAz is true/,
+  ],
+  [
+    "snapshot window under 60 minutes",
+    (c) => (c.cache.snapshotWindow = "05:00-05:30"),
+    /cache\.snapshotWindow = "05:00-05:30": must last at least 60 minutes/,
+  ],
+  [
+    "snapshot window overlapping maintenance",
+    (c) => ((c.cache.snapshotWindow = "06:30-07:30"), (c.cache.maintenanceWindow = "sun:07:00-sun:08:00")),
+    /must not overlap cache\.maintenanceWindow/,
+  ],
+  [
+    "gp3 volume out of range",
+    (c) => (c.database.dataVolumeSizeGiB = 20000),
+    /database\.dataVolumeSizeGiB = 20000: Too big/,
+  ],
+  [
+    "gp3 throughput above 0.25 per IOPS",
+    (c) => (c.database.dataVolumeThroughput = 1600),
+    /dataVolumeThroughput = 1600: must be <= 0\.25 MiB\/s per IOPS/,
+  ],
+  [
+    "prod without destroy protection",
+    (c) => (c.protectStatefulResources = false),
+    /protectStatefulResources = false: must be true in prod/,
+  ],
+  [
+    "unknown field",
+    (c) => ((c as Record<string, unknown>).colour = "blue"),
+    /colour = "blue": unknown field/,
+  ],
+];

@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Testing } from "cdktf";
+import { ENVIRONMENT_INPUTS, loadEnvironments } from "../../environments";
+import type { EnvironmentInput, EnvironmentName } from "../../environments/schema";
+import { type StackDoc, toStackDoc } from "../../policies/engine";
+import { buildStacks } from "../../stacks/app";
+
+/** Synthesized JSON of one stack. */
+export type StackJson = Record<string, any>;
+
+let cache: Record<string, StackJson> | undefined;
+
+/**
+ * Synthesizes exactly as `npm run synth` does (App.synth into a directory, metadata included) and
+ * returns each stack's cdk.tf.json by stack name.
+ */
+function synthApp(build: (app: App) => void): Record<string, StackJson> {
+  const outdir = mkdtempSync(join(tmpdir(), "aai-synth-"));
+  try {
+    const app = new App({ outdir });
+    build(app);
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+    return Object.fromEntries(
+      Object.keys(manifest.stacks).map((name) => [
+        name,
+        JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")),
+      ]),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** bootstrap, dev, staging and prod, synthesized once per test worker. */
+export function synthAll(): Record<string, StackJson> {
+  cache ??= synthApp((app) => buildStacks(app, loadEnvironments()));
+  return cache;
+}
+
+/** Synthesizes one environment from a (possibly modified) config input, bypassing the cache. */
+export function synthEnvironment(
+  name: EnvironmentName,
+  change?: (input: EnvironmentInput) => EnvironmentInput,
+): StackJson {
+  const input = structuredClone(ENVIRONMENT_INPUTS[name]);
+  const configs = loadEnvironments([name], { [name]: change ? change(input) : input });
+  return synthApp((app) => buildStacks(app, configs))[name];
+}
+
+/** Synthesizes constructs made by `fn` in a test stack (Testing.synthScope) and parses the JSON. */
+export function synthScope(fn: Parameters<typeof Testing.synthScope>[0]): StackJson {
+  return JSON.parse(Testing.synthScope(fn));
+}
+
+/** Every resource of `type` as [logicalName, values] pairs. */
+export function resourcesOf(stack: StackJson, type: string): [string, Record<string, any>][] {
+  return Object.entries(stack.resource?.[type] ?? {});
+}
+
+/** Arguments of a synthesized resource (loosely typed on purpose: tests navigate Terraform JSON). */
+export type Values = any;
+
+/** The values of every resource of `type`. */
+export function valuesOf(stack: StackJson, type: string): Values[] {
+  return resourcesOf(stack, type).map(([, v]) => v);
+}
+
+/** The single resource of `type` whose construct path ends with `pathSuffix`. */
+export function byPath(stack: StackJson, type: string, pathSuffix: string): Record<string, any> {
+  const found = resourcesOf(stack, type).filter(([, v]) =>
+    String(v["//"]?.metadata?.path ?? "").endsWith(pathSuffix),
+  );
+  if (found.length !== 1) throw new Error(`expected one ${type} at *${pathSuffix}, found ${found.length}`);
+  return found[0][1];
+}
+
+/** "${aws_vpc.name.id}" for a resource's logical name. */
+export function ref(type: string, logicalName: string, attribute = "id"): string {
+  return `\${${type}.${logicalName}.${attribute}}`;
+}
+
+/** The logical name of the resource whose construct path ends with `pathSuffix`. */
+export function logicalName(stack: StackJson, type: string, pathSuffix: string): string {
+  const found = resourcesOf(stack, type).filter(([, v]) =>
+    String(v["//"]?.metadata?.path ?? "").endsWith(pathSuffix),
+  );
+  if (found.length !== 1) throw new Error(`expected one ${type} at *${pathSuffix}, found ${found.length}`);
+  return found[0][0];
+}
+
+/** Parses a JSON policy string attribute. */
+export function policyOf(values: Record<string, any>, attribute = "policy"): { Statement: any[] } {
+  return JSON.parse(values[attribute]);
+}
+
+/** The stack as the policy engine sees it. */
+export function stackDoc(name: string, json: StackJson): StackDoc {
+  return toStackDoc(name, json);
+}

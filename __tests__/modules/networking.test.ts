@@ -1,0 +1,179 @@
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Networking, type NetworkingProps } from "../../modules/networking";
+import { KmsKey } from "../../modules/security/kms-key";
+import { type StackJson, resourcesOf, synthAll, synthScope, valuesOf } from "../helpers/synth";
+
+const props =
+  (over: Partial<NetworkingProps> = {}) =>
+  (scope: import("constructs").Construct) => {
+    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: "123456789012" });
+    new Networking(scope, "net", {
+      namePrefix: "test",
+      accountId: "123456789012",
+      vpcCidr: "10.0.0.0/16",
+      availabilityZones: ["us-east-2a", "us-east-2b"],
+      publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
+      privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
+      key,
+      ...over,
+    });
+  };
+
+/** Follows each private subnet's route-table association to its default route's NAT, then the NAT's subnet. */
+function natSubnetAzForPrivateSubnets(stack: StackJson): Array<{ subnetAz: string; natAz: string }> {
+  const subnets = Object.fromEntries(resourcesOf(stack, "aws_subnet"));
+  const tables = Object.fromEntries(resourcesOf(stack, "aws_route_table"));
+  const nats = Object.fromEntries(resourcesOf(stack, "aws_nat_gateway"));
+  const name = (ref: string) => ref.split(".")[1];
+  return valuesOf(stack, "aws_route_table_association")
+    .filter((a) => subnets[name(a.subnet_id)].tags.Tier === "private")
+    .map((a) => {
+      const route = tables[name(a.route_table_id)].route.find(
+        (r: { cidr_block: string }) => r.cidr_block === "0.0.0.0/0",
+      );
+      const nat = nats[name(route.nat_gateway_id)];
+      return {
+        subnetAz: subnets[name(a.subnet_id)].availability_zone,
+        natAz: subnets[name(nat.subnet_id)].availability_zone,
+      };
+    });
+}
+
+describe("Networking", () => {
+  const stack = synthScope(props());
+
+  test("VPC with DNS support and hostnames", () => {
+    expect(JSON.stringify(stack)).toHaveResourceWithProperties(Vpc, {
+      cidr_block: "10.0.0.0/16",
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
+  });
+
+  test("two public and two private subnets in distinct AZs, none mapping public IPs", () => {
+    const subnets = valuesOf(stack, "aws_subnet");
+    expect(subnets).toHaveLength(4);
+    for (const tier of ["public", "private"]) {
+      const inTier = subnets.filter((s) => s.tags.Tier === tier);
+      expect(new Set(inTier.map((s) => s.availability_zone)).size).toBe(2);
+    }
+    expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+  });
+
+  test("one NAT gateway per AZ, each with a VPC EIP, and each private subnet routes through the NAT in its own AZ", () => {
+    expect(valuesOf(stack, "aws_nat_gateway")).toHaveLength(2);
+    expect(JSON.stringify(stack)).toHaveResourceWithProperties(Eip, { domain: "vpc" });
+    const routes = natSubnetAzForPrivateSubnets(stack);
+    expect(routes).toHaveLength(2);
+    for (const { subnetAz, natAz } of routes) expect(natAz).toBe(subnetAz);
+  });
+
+  test("single NAT mode routes every private subnet through one NAT", () => {
+    const single = synthScope(props({ natGateways: "single" }));
+    expect(valuesOf(single, "aws_nat_gateway")).toHaveLength(1);
+    expect(new Set(natSubnetAzForPrivateSubnets(single).map((r) => r.natAz)).size).toBe(1);
+  });
+
+  test("public route table sends 0.0.0.0/0 to the internet gateway", () => {
+    const publicTable = valuesOf(stack, "aws_route_table").find((t) =>
+      t.route.some((r: { gateway_id?: string }) => r.gateway_id),
+    );
+    expect(publicTable.route).toEqual([
+      expect.objectContaining({
+        cidr_block: "0.0.0.0/0",
+        gateway_id: expect.stringContaining("aws_internet_gateway."),
+      }),
+    ]);
+  });
+
+  test("NACLs: public allows 443/80 and ephemeral from the internet, private only VPC and return traffic", () => {
+    const [priv, pub] = ["private", "public"].map((tier) =>
+      valuesOf(stack, "aws_network_acl").find((n) => n.tags.Name === `test-${tier}`),
+    );
+    const ports = (rules: { cidr_block: string; from_port: number; to_port: number }[]) =>
+      rules
+        .filter((r) => r.cidr_block === "0.0.0.0/0")
+        .map((r) => `${r.from_port}-${r.to_port}`)
+        .sort();
+    expect(ports(pub.ingress)).toEqual(["1024-65535", "443-443", "80-80"]);
+    expect(ports(pub.egress)).toEqual(["1024-65535", "443-443"]);
+    expect(ports(priv.ingress)).toEqual(["1024-65535"]);
+    expect(ports(priv.egress)).toEqual(["443-443"]);
+    for (const nacl of [pub, priv]) {
+      const allProtocol = [...nacl.ingress, ...nacl.egress].filter(
+        (r: { protocol: string }) => r.protocol === "-1",
+      );
+      expect(allProtocol.every((r: { cidr_block: string }) => r.cidr_block === "10.0.0.0/16")).toBe(true);
+    }
+  });
+
+  test("flow logs: ALL traffic to an encrypted 30-day log group via log_destination", () => {
+    expect(JSON.stringify(stack)).toHaveResourceWithProperties(FlowLog, {
+      traffic_type: "ALL",
+      log_destination_type: "cloud-watch-logs",
+    });
+    const flow = valuesOf(stack, "aws_flow_log")[0];
+    expect(flow.log_group_name).toBeUndefined();
+    expect(flow.log_destination).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.arn\}$/);
+    const group = valuesOf(stack, "aws_cloudwatch_log_group")[0];
+    expect(group.retention_in_days).toBe(30);
+    expect(group.kms_key_id).toMatch(/aws_kms_key/);
+  });
+
+  test("default security group, NACL and route table are managed with no rules", () => {
+    const sg = valuesOf(stack, "aws_default_security_group")[0];
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+    expect(valuesOf(stack, "aws_default_network_acl")[0].ingress).toBeUndefined();
+    expect(valuesOf(stack, "aws_default_route_table")[0].route).toEqual([]);
+  });
+
+  test("S3 gateway endpoint on the private route tables; interface endpoints only when configured", () => {
+    const endpoints = valuesOf(stack, "aws_vpc_endpoint");
+    expect(endpoints).toEqual([
+      expect.objectContaining({ service_name: "com.amazonaws.us-east-2.s3", vpc_endpoint_type: "Gateway" }),
+    ]);
+    expect(endpoints[0].route_table_ids).toHaveLength(2);
+    const withEndpoints = synthScope(props({ interfaceEndpoints: ["ecr.api", "logs"] }));
+    const iface = valuesOf(withEndpoints, "aws_vpc_endpoint").filter(
+      (e) => e.vpc_endpoint_type === "Interface",
+    );
+    expect(iface.map((e) => e.service_name).sort()).toEqual([
+      "com.amazonaws.us-east-2.ecr.api",
+      "com.amazonaws.us-east-2.logs",
+    ]);
+    expect(iface.every((e) => e.private_dns_enabled === true)).toBe(true);
+  });
+
+  test("rejects subnets that do not match the AZs", () => {
+    expect(() => synthScope(props({ privateSubnetCidrs: ["10.0.3.0/24"] }))).toThrow(
+      /one CIDR per availability zone/,
+    );
+    expect(() => synthScope(props({ availabilityZones: ["us-east-2a", "us-east-2a"] }))).toThrow(
+      /distinct AZs/,
+    );
+  });
+});
+
+describe("prod networking matches the seed line by line", () => {
+  const prod = synthAll().prod;
+  test("CIDR 10.0.0.0/16, public 10.0.1.0/24 + 10.0.2.0/24, private 10.0.3.0/24 + 10.0.4.0/24, 2 NAT gateways", () => {
+    expect(valuesOf(prod, "aws_vpc").map((v) => v.cidr_block)).toEqual(["10.0.0.0/16"]);
+    const cidrs = (tier: string) =>
+      valuesOf(prod, "aws_subnet")
+        .filter((s) => s.tags.Tier === tier)
+        .map((s) => s.cidr_block)
+        .sort();
+    expect(cidrs("public")).toEqual(["10.0.1.0/24", "10.0.2.0/24"]);
+    expect(cidrs("private")).toEqual(["10.0.3.0/24", "10.0.4.0/24"]);
+    expect(valuesOf(prod, "aws_nat_gateway")).toHaveLength(2);
+    expect(natSubnetAzForPrivateSubnets(prod).every((r) => r.natAz === r.subnetAz)).toBe(true);
+  });
+
+  test("dev uses a single NAT to save cost; staging keeps one per AZ", () => {
+    expect(valuesOf(synthAll().dev, "aws_nat_gateway")).toHaveLength(1);
+    expect(valuesOf(synthAll().staging, "aws_nat_gateway")).toHaveLength(2);
+  });
+});

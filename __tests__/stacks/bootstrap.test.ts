@@ -1,0 +1,53 @@
+import { byPath, policyOf, synthAll } from "../helpers/synth";
+
+describe("bootstrap stack", () => {
+  const stack = synthAll().bootstrap;
+
+  test("local backend (it creates the bucket the others store state in)", () => {
+    expect(stack.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+    expect(stack.provider.aws[0].region).toBe("us-east-2");
+  });
+
+  test("state bucket: name, prevent_destroy, no force_destroy", () => {
+    const bucket = byPath(stack, "aws_s3_bucket", "state/bucket");
+    expect(bucket.bucket).toBe("air-applied-ai-terraform-state");
+    expect(bucket.lifecycle.prevent_destroy).toBe(true);
+    expect(bucket.force_destroy).toBe(false);
+  });
+
+  test("versioning, KMS encryption, public access block, BucketOwnerEnforced", () => {
+    expect(
+      byPath(stack, "aws_s3_bucket_versioning", "state/versioning").versioning_configuration.status,
+    ).toBe("Enabled");
+    const sse = byPath(stack, "aws_s3_bucket_server_side_encryption_configuration", "state/encryption")
+      .rule[0];
+    expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(sse.bucket_key_enabled).toBe(true);
+    const pab = byPath(stack, "aws_s3_bucket_public_access_block", "state/public-access");
+    expect([
+      pab.block_public_acls,
+      pab.block_public_policy,
+      pab.ignore_public_acls,
+      pab.restrict_public_buckets,
+    ]).toEqual([true, true, true, true]);
+    expect(byPath(stack, "aws_s3_bucket_ownership_controls", "state/ownership").rule.object_ownership).toBe(
+      "BucketOwnerEnforced",
+    );
+  });
+
+  test("TLS-only bucket policy", () => {
+    const [deny] = policyOf(byPath(stack, "aws_s3_bucket_policy", "state/policy")).Statement;
+    expect(deny).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  test("state key is protected and rotated", () => {
+    const key = byPath(stack, "aws_kms_key", "state-kms/key");
+    expect(key.enable_key_rotation).toBe(true);
+    expect(key.lifecycle.prevent_destroy).toBe(true);
+  });
+});

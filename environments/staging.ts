@@ -1,0 +1,38 @@
+import type { EnvironmentInput } from "./schema";
+
+/** Staging: prod's topology (NAT per AZ, Multi-AZ Redis, 2+ tasks) at smaller sizes. */
+export const staging: EnvironmentInput = {
+  name: "staging",
+  owner: "platform-team",
+  costCenter: "air-applied-ai-staging",
+  protectStatefulResources: true,
+  network: {
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: ["us-east-2a", "us-east-2b"],
+    publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
+    privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
+    natGateways: "one-per-az",
+    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+  },
+  security: { kmsDeletionWindowDays: 30 },
+  database: { instanceType: "r6g.large", dataVolumeSizeGiB: 200 },
+  cache: { nodeType: "cache.r6g.large", numCacheClusters: 2, multiAz: true },
+  ecs: {
+    taskCpu: 512,
+    taskMemory: 1024,
+    minCapacity: 2,
+    maxCapacity: 4,
+    onDemandBase: 1,
+    onDemandWeight: 0,
+    spotWeight: 1,
+    deploymentStrategy: "BLUE_GREEN",
+    bakeTimeMinutes: 5,
+  },
+  loadBalancer: {
+    domainName: "api.staging.air-applied-ai.com",
+    hostedZoneName: "staging.air-applied-ai.com",
+    deletionProtection: true,
+  },
+  monitoring: { alarmEmails: ["platform-oncall@air-applied-ai.com"] },
+  budget: { monthlyLimitUsd: 1500 },
+};

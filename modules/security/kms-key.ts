@@ -1,0 +1,114 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { type Conditions, type IGrantable, type PolicyStatement, policyDocument } from "../../lib/iam";
+import { REGION } from "../../lib/naming";
+
+export interface KmsKeyProps {
+  /** Alias without the "alias/" prefix, e.g. "air-applied-ai-prod". */
+  readonly alias: string;
+  readonly description: string;
+  /** Account that owns the key; its root keeps administrative access (prevents key-policy lockout). */
+  readonly accountId: string;
+  /** Waiting period before deletion, 7-30 days. @default 30 */
+  readonly deletionWindowInDays?: number;
+  /** Protect the key from `terraform destroy`. @default false */
+  readonly preventDestroy?: boolean;
+}
+
+/** The actions a service needs to use a key for envelope encryption. */
+const ENCRYPT_DECRYPT = [
+  "kms:Encrypt*",
+  "kms:Decrypt*",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
+
+/**
+ * A customer-managed KMS key with rotation, an alias and an explicit key policy. The policy admits the
+ * account root (so IAM policies can grant use, and the key can never lock us out) plus exactly the
+ * service principals other constructs register through `allowService`/`allowCloudWatchLogs`.
+ */
+export class KmsKey extends Construct {
+  public readonly keyArn: string;
+  public readonly keyId: string;
+  public readonly aliasName: string;
+  private readonly accountId: string;
+  private readonly serviceStatements = new Map<string, PolicyStatement>();
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    const deletionWindowInDays = props.deletionWindowInDays ?? 30;
+    if (deletionWindowInDays < 7 || deletionWindowInDays > 30)
+      throw new Error(`KmsKey ${props.alias}: deletionWindowInDays = ${deletionWindowInDays}: must be 7-30`);
+    this.accountId = props.accountId;
+
+    const key = new KmsKeyResource(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays,
+      policy: Lazy.stringValue({ produce: () => this.renderPolicy() }),
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+    });
+    const alias = new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: key.keyId });
+    this.keyArn = key.arn;
+    this.keyId = key.keyId;
+    this.aliasName = alias.name;
+  }
+
+  /**
+   * Lets an AWS service principal use the key. Registering the same sid twice keeps the first, so
+   * constructs can call this idempotently.
+   */
+  public allowService(
+    sid: string,
+    servicePrincipal: string,
+    actions: readonly string[] = ENCRYPT_DECRYPT,
+    conditions?: Conditions,
+  ): void {
+    if (this.serviceStatements.has(sid)) return;
+    this.serviceStatements.set(sid, {
+      sid,
+      principals: { Service: servicePrincipal },
+      actions,
+      resources: ["*"],
+      ...(conditions ? { conditions } : {}),
+    });
+  }
+
+  /** CloudWatch Logs in us-east-2 may encrypt log groups of this account with the key. */
+  public allowCloudWatchLogs(): void {
+    this.allowService("AllowCloudWatchLogs", `logs.${REGION}.amazonaws.com`, ENCRYPT_DECRYPT, {
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${this.accountId}:log-group:*`,
+      },
+    });
+  }
+
+  /** Grants a role use of the key for encryption and decryption (data-key operations included). */
+  public grantEncryptDecrypt(grantee: IGrantable): void {
+    grantee.addToPolicy({
+      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
+      resources: [this.keyArn],
+    });
+  }
+
+  /** Grants a role decryption only (readers of encrypted objects, secrets and messages). */
+  public grantDecrypt(grantee: IGrantable): void {
+    grantee.addToPolicy({ actions: ["kms:Decrypt", "kms:DescribeKey"], resources: [this.keyArn] });
+  }
+
+  private renderPolicy(): string {
+    return policyDocument([
+      {
+        sid: "AccountRootAdministers",
+        principals: { AWS: `arn:aws:iam::${this.accountId}:root` },
+        actions: ["kms:*"],
+        resources: ["*"],
+      },
+      ...this.serviceStatements.values(),
+    ]);
+  }
+}

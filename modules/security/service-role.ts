@@ -1,0 +1,67 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { type IGrantable, type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
+
+export interface ServiceRoleProps {
+  /** IAM role name (<= 64 chars). */
+  readonly roleName: string;
+  readonly description: string;
+  /** Service principal that assumes the role, e.g. "ecs-tasks.amazonaws.com". */
+  readonly servicePrincipal?: string;
+  /** A full trust policy instead of servicePrincipal (e.g. OIDC web identity). */
+  readonly assumeRolePolicy?: string;
+  /** Account the trust policy confines the service to. Required with servicePrincipal. */
+  readonly accountId?: string;
+  /** AWS managed policies to attach (ARNs). @default none */
+  readonly managedPolicyArns?: readonly string[];
+}
+
+/**
+ * An IAM role whose inline policy is the sum of the grants made to it (`bucket.grantRead(role)`),
+ * rendered once at synth time: least privilege lives next to each resource, not in one big policy.
+ */
+export class ServiceRole extends Construct implements IGrantable {
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  private readonly statements: PolicyStatement[] = [];
+  private readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    if (props.roleName.length > 64)
+      throw new Error(`ServiceRole ${props.roleName}: roleName must be <= 64 characters`);
+    if (!props.assumeRolePolicy === !props.servicePrincipal)
+      throw new Error(
+        `ServiceRole ${props.roleName}: give exactly one of servicePrincipal or assumeRolePolicy`,
+      );
+    if (props.servicePrincipal && !props.accountId)
+      throw new Error(`ServiceRole ${props.roleName}: accountId is required with servicePrincipal`);
+    this.role = new IamRole(this, "role", {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy:
+        props.assumeRolePolicy ?? serviceTrustPolicy(props.servicePrincipal!, props.accountId!),
+    });
+    (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
+      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn });
+    });
+    this.roleArn = this.role.arn;
+    this.roleName = this.role.name;
+  }
+
+  public addToPolicy(statement: PolicyStatement): void {
+    if (statement.resources.length === 0)
+      throw new Error(`ServiceRole ${this.node.path}: a statement must name its resources`);
+    if (this.statements.length === 0) {
+      new IamRolePolicy(this, "policy", {
+        name: "least-privilege",
+        role: this.role.id,
+        policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+      });
+    }
+    this.statements.push(statement);
+  }
+}

@@ -1,0 +1,97 @@
+import { type IamStatement, type Rule, asList, parsePolicy } from "../engine";
+
+/** Actions that have no resource-level permissions in IAM, so "*" is the only valid Resource. */
+const RESOURCE_WILDCARD_ONLY = new Set([
+  "ecr:GetAuthorizationToken",
+  "cloudwatch:PutMetricData",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "ec2:DescribeVolumes",
+  "ec2:DescribeTags",
+  "ec2:DescribeInstances",
+  "logs:DescribeLogGroups",
+  "aps:ListWorkspaces",
+  "cloudwatch:DescribeAlarmsForMetric",
+  "cloudwatch:DescribeAlarmHistory",
+  "cloudwatch:DescribeAlarms",
+  "cloudwatch:ListMetrics",
+  "cloudwatch:GetMetricData",
+  "cloudwatch:GetMetricStatistics",
+  "cloudwatch:GetInsightRuleReport",
+  "logs:GetQueryResults",
+  "logs:StopQuery",
+  "ec2:DescribeRegions",
+  "tag:GetResources",
+]);
+
+const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy"];
+
+function allowStatements(policy: unknown): IamStatement[] {
+  return (parsePolicy(policy) ?? []).filter((s) => s.Effect === "Allow");
+}
+
+export const iamRules: Rule[] = [
+  {
+    id: "CKV_AWS_63",
+    controls: ["IAM.21"],
+    description: 'IAM policies allow no "*" or "<service>:*" actions',
+    severity: "HIGH",
+    fix: "List the actions the role needs.",
+    resourceTypes: POLICY_TYPES,
+    check: (p) => {
+      const wide = allowStatements(p.values.policy)
+        .flatMap((s) => asList(s.Action))
+        .find((a) => a === "*" || a.endsWith(":*"));
+      return wide ? `allows ${wide}` : true;
+    },
+  },
+  {
+    id: "CKV_AWS_355",
+    description: 'IAM policies do not use Resource "*" for actions that support resource-level permissions',
+    severity: "HIGH",
+    fix: "Name the resource ARNs (grants on each construct do this).",
+    resourceTypes: POLICY_TYPES,
+    check: (p) => {
+      for (const s of allowStatements(p.values.policy)) {
+        if (!asList(s.Resource).includes("*")) continue;
+        const restrictable = asList(s.Action).filter((a) => !RESOURCE_WILDCARD_ONLY.has(a));
+        if (restrictable.length > 0) return `Resource "*" for ${restrictable.join(", ")}`;
+      }
+      return true;
+    },
+  },
+  {
+    id: "AAI-IAM-001",
+    description: "IAM policies are plain JSON (readable by scanners), not Fn.jsonencode output",
+    severity: "LOW",
+    fix: "Render policies with lib/iam.ts policyDocument().",
+    resourceTypes: POLICY_TYPES,
+    check: (p) => parsePolicy(p.values.policy) !== undefined || "policy is not plain JSON",
+  },
+  {
+    id: "CKV_AWS_60",
+    description: "IAM role trust policies do not allow assume-role from every AWS principal",
+    severity: "HIGH",
+    fix: "Trust named services, accounts or OIDC providers only.",
+    resourceTypes: ["aws_iam_role"],
+    check: (role) => {
+      const open = (parsePolicy(role.values.assume_role_policy) ?? []).find(
+        (s) =>
+          s.Effect === "Allow" &&
+          (s.Principal === "*" || (typeof s.Principal === "object" && asList(s.Principal.AWS).includes("*"))),
+      );
+      return open ? "trusts principal *" : true;
+    },
+  },
+  {
+    id: "CKV_AWS_40",
+    controls: ["IAM.2"],
+    description: "No IAM policies attached to users",
+    severity: "LOW",
+    fix: "Grant permissions to roles only.",
+    resourceTypes: ["aws_iam_user_policy", "aws_iam_user_policy_attachment"],
+    check: () => "policy attached to an IAM user",
+  },
+];

@@ -1,0 +1,74 @@
+// `npm run bench`: cold `npm run synth` of all stacks and the full test suite, each timed over several
+// runs; prints median wall time and peak RSS as a table. Peak RSS is GNU time's %M: the largest
+// resident set of any process in the run's tree (npm, node, jest workers).
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const synthRuns = Number(process.env.BENCH_RUNS ?? 5);
+const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 3);
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+function sample(command, args) {
+  const start = process.hrtime.bigint();
+  const run = gnuTime
+    ? spawnSync(gnuTime, ["-f", "%M", command, ...args], { cwd: root, encoding: "utf8" })
+    : spawnSync(command, args, { cwd: root, encoding: "utf8" });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
+  const rssKb = gnuTime ? Number(run.stderr.trim().split("\n").pop()) : NaN;
+  return { wall, rssMb: rssKb / 1024 };
+}
+
+function measure(label, command, args, runs, before = () => {}) {
+  const samples = [];
+  for (let i = 0; i < runs; i += 1) {
+    before();
+    samples.push(sample(command, args));
+  }
+  const walls = samples.map((s) => s.wall).sort((a, b) => a - b);
+  const mid = Math.floor(walls.length / 2);
+  const median = walls.length % 2 ? walls[mid] : (walls[mid - 1] + walls[mid]) / 2;
+  return {
+    label,
+    runs,
+    median,
+    max: walls[walls.length - 1],
+    peakMb: Math.max(...samples.map((s) => s.rssMb)),
+  };
+}
+
+const cold = () => {
+  rmSync(join(root, "dist"), { recursive: true, force: true });
+  rmSync(join(root, "cdktf.out"), { recursive: true, force: true });
+};
+
+const results = [
+  measure(
+    "npm run synth (cold: compile + synth bootstrap, dev, staging, prod)",
+    "npm",
+    ["run", "--silent", "synth"],
+    synthRuns,
+    cold,
+  ),
+  measure("npm test (compile + full jest suite incl. tsc --noEmit)", "npm", ["test", "--silent"], testRuns),
+];
+
+const header = ["benchmark", "runs", "median wall (s)", "slowest (s)", "peak RSS (MB)"];
+const rows = results.map((r) => [
+  r.label,
+  String(r.runs),
+  r.median.toFixed(2),
+  r.max.toFixed(2),
+  Number.isNaN(r.peakMb) ? "n/a" : r.peakMb.toFixed(0),
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+console.log(
+  [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"),
+);
+console.log(
+  `\nTargets (2 cores): synth <= 5 s wall and <= 600 MB; test suite <= 60 s. Node ${process.version}.`,
+);
