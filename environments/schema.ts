@@ -6,7 +6,13 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
 import { FARGATE_CPU_VALUES, describeFargateMemory, fargateMemoryFor } from "../lib/fargate";
-import { MAINTENANCE_WINDOW, SNAPSHOT_WINDOW, snapshotWindowMinutes, windowsOverlap } from "../lib/windows";
+import {
+  MAINTENANCE_WINDOW,
+  SNAPSHOT_WINDOW,
+  maintenanceWindowMinutes,
+  snapshotWindowMinutes,
+  windowsOverlap,
+} from "../lib/windows";
 
 /** Marks a value that is absent in a custom issue (see formatIssue). */
 export const MISSING = Symbol("missing");
@@ -135,11 +141,18 @@ const database = z.object({
   dataVolumeIops: int(3000, 80000).default(3000),
   /** gp3 throughput MiB/s: 125-2000 and at most 0.25 per provisioned IOPS. */
   dataVolumeThroughput: int(125, 2000).default(125),
-  /** Qdrant container image version (pinned; arm64 image). */
+  /**
+   * Qdrant release tag (pinned; the arm64 `-unprivileged` image). >= v1.18.0, the first release with
+   * `service.enable_snapshot_url_recovery`, which the boot configuration turns off (SSRF).
+   */
   qdrantVersion: z
     .string()
-    .regex(/^v\d+\.\d+\.\d+$/, "must be a pinned Qdrant release tag like v1.15.4")
-    .default("v1.15.4"),
+    .regex(/^v\d+\.\d+\.\d+$/, "must be a pinned Qdrant release tag like v1.19.0")
+    .refine((v) => {
+      const [major, minor] = v.slice(1).split(".").map(Number);
+      return major > 1 || (major === 1 && minor >= 18);
+    }, "must be v1.18.0 or newer (the first release that can turn off snapshot URL recovery)")
+    .default("v1.19.0"),
   /** Days of daily EBS snapshots to keep (the seed: 30). */
   snapshotRetentionDays: int(1, 1000).default(30),
   /** Daily snapshot start time, UTC "HH:MM". */
@@ -162,11 +175,18 @@ const cache = z.object({
     .string()
     .regex(SNAPSHOT_WINDOW, 'must be a UTC window "hh:mm-hh:mm"')
     .default("05:00-06:00"),
-  /** Weekly maintenance window, UTC "ddd:hh:mm-ddd:hh:mm". */
+  /** Weekly maintenance window, UTC "ddd:hh:mm-ddd:hh:mm", >= 60 minutes. */
   maintenanceWindow: z
     .string()
     .regex(MAINTENANCE_WINDOW, 'must be a UTC window "ddd:hh:mm-ddd:hh:mm" with ddd in sun..sat')
     .default("sun:07:00-sun:08:00"),
+  /** Bump to generate a new Redis AUTH token and set it on the group (rotation by deployment). */
+  authTokenVersion: int(1, 1000000).default(1),
+  /** Restore: manual ElastiCache snapshot a newly created group is seeded from (README: Cache restore). */
+  restoreFromSnapshot: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,254}$/, "must be an ElastiCache snapshot name (letters, digits, hyphens)")
+    .optional(),
 });
 
 const queue = z.object({
@@ -358,6 +378,8 @@ export const environmentSchema = z
       );
     if (snapshotWindowMinutes(c.snapshotWindow) < 60)
       issue(["cache", "snapshotWindow"], c.snapshotWindow, "must last at least 60 minutes");
+    if (maintenanceWindowMinutes(c.maintenanceWindow) < 60)
+      issue(["cache", "maintenanceWindow"], c.maintenanceWindow, "must last at least 60 minutes");
     if (windowsOverlap(c.snapshotWindow, c.maintenanceWindow))
       issue(
         ["cache", "snapshotWindow"],
@@ -415,6 +437,8 @@ export const environmentSchema = z
       if (!cfg.protectStatefulResources) issue(["protectStatefulResources"], false, "must be true in prod");
       if (!cfg.loadBalancer.deletionProtection)
         issue(["loadBalancer", "deletionProtection"], false, "must be true in prod");
+      if (!cfg.cache.multiAz)
+        issue(["cache", "multiAz"], false, "must be true in prod (the seed: Multi-AZ with failover)");
       if (cfg.security.kmsDeletionWindowDays !== 30)
         issue(
           ["security", "kmsDeletionWindowDays"],

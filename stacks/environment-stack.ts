@@ -2,6 +2,7 @@ import { S3Backend, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import { PROJECT, REGION, envName } from "../lib/naming";
+import { Cache } from "../modules/cache";
 import { Networking } from "../modules/networking";
 import { KmsKey } from "../modules/security/kms-key";
 import { BaseStack } from "./base-stack";
@@ -17,6 +18,8 @@ export class EnvironmentStack extends BaseStack {
   public readonly config: EnvironmentConfig;
   public readonly key: KmsKey;
   public readonly networking: Networking;
+  /** ElastiCache Redis; the ECS tier admits its tasks with cache.allowFrom(sg) and cache.grantReadAuthToken(role). */
+  public readonly cache: Cache;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -62,6 +65,29 @@ export class EnvironmentStack extends BaseStack {
     this.output("private_subnet_ids", this.networking.privateSubnetIds, "Private subnet ids, in AZ order");
     this.output("availability_zones", this.networking.availabilityZones, "Availability zones used");
     this.output("kms_key_arn", this.key.keyArn, "Project CMK ARN");
+
+    this.cache = new Cache(this, "cache", {
+      namePrefix,
+      vpcId: this.networking.vpcId,
+      subnetIds: this.networking.privateSubnetIds,
+      availabilityZones: this.networking.availabilityZones,
+      key: this.key,
+      nodeType: config.cache.nodeType,
+      numCacheClusters: config.cache.numCacheClusters,
+      multiAz: config.cache.multiAz,
+      engineVersion: config.cache.engineVersion,
+      snapshotRetentionDays: config.cache.snapshotRetentionDays,
+      snapshotWindow: config.cache.snapshotWindow,
+      maintenanceWindow: config.cache.maintenanceWindow,
+      restoreFromSnapshot: config.cache.restoreFromSnapshot,
+      authTokenVersion: config.cache.authTokenVersion,
+      logRetentionDays: config.logging.retentionDays,
+      protect,
+    });
+    const cache = this.cache;
+    this.output("redis_primary_endpoint", cache.primaryEndpointAddress, "Redis primary endpoint (TLS, 6379)");
+    this.output("redis_reader_endpoint", cache.readerEndpointAddress, "Redis reader endpoint (TLS, 6379)");
+    this.output("redis_auth_secret_arn", cache.authTokenSecretArn, "Secrets Manager ARN of the AUTH token");
   }
 
   /** A root-level output with a static id, so CI and other tooling can read it by name. */

@@ -106,6 +106,25 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     /loadBalancer\.tlsPolicy = "ELBSecurityPolicy-2016-08": Invalid option/,
   ],
   [
+    "ALB idle timeout out of range",
+    (c) => (c.loadBalancer.idleTimeoutSeconds = 4001),
+    /loadBalancer\.idleTimeoutSeconds = 4001: Too big: expected number to be <=4000/,
+  ],
+  [
+    "WAF rate limit under 10",
+    (c) => (c.loadBalancer.wafRateLimit = 5),
+    /loadBalancer\.wafRateLimit = 5: Too small: expected number to be >=10/,
+  ],
+  [
+    "certificate ARN in another region",
+    (c) => (
+      delete c.loadBalancer.hostedZoneName,
+      (c.loadBalancer.certificateArn =
+        "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100")
+    ),
+    /loadBalancer\.certificateArn = "arn:aws:acm:us-east-1:.*: must be an ACM certificate ARN in us-east-2/,
+  ],
+  [
     "Multi-AZ Redis with one node",
     (c) => (c.cache.numCacheClusters = 1),
     /cache\.numCacheClusters = 1: must be >= 2 when cache\.multiAz is true/,
@@ -121,6 +140,31 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     /must not overlap cache\.maintenanceWindow/,
   ],
   [
+    "Redis snapshot retention above 35 days",
+    (c) => (c.cache.snapshotRetentionDays = 36),
+    /cache\.snapshotRetentionDays = 36: Too big: expected number to be <=35/,
+  ],
+  [
+    "Redis maintenance window under 60 minutes",
+    (c) => (c.cache.maintenanceWindow = "sun:07:00-sun:07:30"),
+    /cache\.maintenanceWindow = "sun:07:00-sun:07:30": must last at least 60 minutes/,
+  ],
+  [
+    "unsupported Redis engine version",
+    (c) => ((c.cache as { engineVersion: string }).engineVersion = "6.2"),
+    /cache\.engineVersion = "6\.2": Invalid option: expected one of "7\.0"\|"7\.1"/,
+  ],
+  [
+    "Redis restore snapshot name AWS rejects",
+    (c) => (c.cache.restoreFromSnapshot = "1st_copy"),
+    /cache\.restoreFromSnapshot = "1st_copy": must be an ElastiCache snapshot name/,
+  ],
+  [
+    "prod Redis without Multi-AZ",
+    (c) => ((c.cache.multiAz = false), (c.cache.numCacheClusters = 1)),
+    /cache\.multiAz = false: must be true in prod/,
+  ],
+  [
     "gp3 volume out of range",
     (c) => (c.database.dataVolumeSizeGiB = 20000),
     /database\.dataVolumeSizeGiB = 20000: Too big/,
@@ -129,6 +173,16 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     "gp3 throughput above 0.25 per IOPS",
     (c) => (c.database.dataVolumeThroughput = 1600),
     /dataVolumeThroughput = 1600: must be <= 0\.25 MiB\/s per IOPS/,
+  ],
+  [
+    "gp3 IOPS above 500 per GiB",
+    (c) => ((c.database.dataVolumeSizeGiB = 10), (c.database.dataVolumeIops = 6000)),
+    /database\.dataVolumeIops = 6000: must be <= 500 per GiB \(5000 for 10 GiB\)/,
+  ],
+  [
+    "Qdrant release without the snapshot-URL-recovery switch",
+    (c) => (c.database.qdrantVersion = "v1.15.4"),
+    /database\.qdrantVersion = "v1\.15\.4": must be v1\.18\.0 or newer/,
   ],
   [
     "prod without destroy protection",

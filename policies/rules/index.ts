@@ -1,10 +1,15 @@
 import type { Rule } from "../engine";
+import { albRules } from "./alb";
+import { ec2Rules } from "./ec2";
+import { elasticacheRules } from "./elasticache";
 import { iamRules } from "./iam";
 import { kmsRules } from "./kms";
 import { logRules } from "./logs";
 import { networkingRules } from "./networking";
+import { secretsRules } from "./secrets";
 import { securityGroupRules } from "./security-groups";
 import { terraformRules } from "./terraform";
+import { wafRules } from "./waf";
 
 /** Every rule of the policy pack. Add a module's rules file here. */
 export const RULES: Rule[] = [
@@ -14,4 +19,9 @@ export const RULES: Rule[] = [
   ...kmsRules,
   ...logRules,
   ...iamRules,
+  ...ec2Rules,
+  ...albRules,
+  ...wafRules,
+  ...elasticacheRules,
+  ...secretsRules,
 ];

@@ -1,0 +1,628 @@
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  Cache,
+  type CacheProps,
+  REDIS_AUTH_ALLOWED_SPECIALS,
+  REDIS_AUTH_EXCLUDED_CHARACTERS,
+  parameterGroupFamily,
+  preferredAzs,
+} from "../../modules/cache";
+import { KmsKey } from "../../modules/security/kms-key";
+import { ServiceRole } from "../../modules/security/service-role";
+import { evaluate } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { elasticacheRules } from "../../policies/rules/elasticache";
+import { secretsRules } from "../../policies/rules/secrets";
+import { WAIVERS } from "../../policies/waivers";
+import {
+  type StackJson,
+  byPath as byConstructPath,
+  ref,
+  resourcesOf,
+  stackDoc,
+  synthAll,
+  synthEnvironment,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
+
+const ACCOUNT = "123456789012";
+const RG = "aws_elasticache_replication_group";
+
+/** The seed's prod numbers (environments/prod.ts with the schema's defaults). */
+const PROD: Omit<CacheProps, "key"> = {
+  namePrefix: "air-applied-ai",
+  vpcId: "vpc-0123",
+  subnetIds: ["subnet-0aaa", "subnet-0bbb"],
+  availabilityZones: ["us-east-2a", "us-east-2b"],
+  nodeType: "cache.r6g.xlarge",
+  numCacheClusters: 2,
+  multiAz: true,
+  engineVersion: "7.1",
+  snapshotRetentionDays: 7,
+  snapshotWindow: "05:00-06:00",
+  maintenanceWindow: "sun:07:00-sun:08:00",
+  protect: true,
+};
+
+function build(over: Partial<CacheProps> = {}, clients: string[] = ["sg-app"]) {
+  return (scope: Construct) => {
+    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const cache = new Cache(scope, "cache", { ...PROD, key, ...over });
+    for (const sg of clients) cache.allowFrom(sg);
+    const role = new ServiceRole(scope, "app-role", {
+      roleName: "app",
+      description: "app",
+      servicePrincipal: "ecs-tasks.amazonaws.com",
+      accountId: ACCOUNT,
+    });
+    cache.grantReadAuthToken(role);
+    new TerraformOutput(scope, "primary", { value: cache.primaryEndpointAddress });
+    new TerraformOutput(scope, "reader", { value: cache.readerEndpointAddress });
+    new TerraformOutput(scope, "secret", { value: cache.authTokenSecretArn });
+    new TerraformOutput(scope, "sg", { value: cache.securityGroupId });
+    new TerraformOutput(scope, "members", { value: cache.memberClusterIds });
+    new TerraformOutput(scope, "port", { value: cache.port });
+    return cache;
+  };
+}
+
+/** Testing.synthScope has no construct paths: logical names derive from them (cache/sg/group -> cache_sg_group_<hash>). */
+function logicalName(stack: StackJson, type: string, path: string): string {
+  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
+  return found[0][0];
+}
+const byPath = (stack: StackJson, type: string, path: string) =>
+  stack.resource[type][logicalName(stack, type, path)];
+
+describe("Cache (ElastiCache Redis), prod numbers", () => {
+  const stack = synthScope(build());
+  const group = valuesOf(stack, RG)[0];
+  const keyArn = ref("aws_kms_key", logicalName(stack, "aws_kms_key", "kms/key"), "arn");
+
+  test("seed spec: cache.r6g.xlarge, primary + replica in different AZs, Multi-AZ with failover", () => {
+    expect(JSON.stringify(stack)).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      node_type: "cache.r6g.xlarge",
+      num_cache_clusters: 2,
+      multi_az_enabled: true,
+      automatic_failover_enabled: true,
+    });
+    expect(group.preferred_cache_cluster_azs).toEqual(["us-east-2a", "us-east-2b"]);
+    expect(group).toMatchObject({
+      replication_group_id: "air-applied-ai-redis",
+      engine: "redis",
+      engine_version: "7.1",
+      cluster_mode: "disabled",
+      port: 6379,
+    });
+  });
+
+  test("seed spec: daily snapshots kept 7 days, in a 60-minute window outside maintenance", () => {
+    expect(group.snapshot_retention_limit).toBe(7);
+    // "hh:mm-hh:mm" (no weekday) is a daily window.
+    expect(group.snapshot_window).toBe("05:00-06:00");
+    expect(group.maintenance_window).toBe("sun:07:00-sun:08:00");
+  });
+
+  test("protected: final snapshot on delete, prevent_destroy, changes wait for the maintenance window", () => {
+    expect(group.final_snapshot_identifier).toBe("air-applied-ai-redis-final");
+    expect(group.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["snapshot_name"] });
+    expect(group.apply_immediately).toBe(false);
+    expect(group.snapshot_name).toBeUndefined();
+    expect(
+      byPath(stack, "aws_secretsmanager_secret", "cache/auth-token/secret").recovery_window_in_days,
+    ).toBe(30);
+  });
+
+  test("parameter group: family redis7 matches engine 7.1, maxmemory-policy allkeys-lru", () => {
+    const name = logicalName(stack, "aws_elasticache_parameter_group", "cache/parameters");
+    const parameters = stack.resource.aws_elasticache_parameter_group[name];
+    expect(parameters).toMatchObject({ family: "redis7", name: "air-applied-ai-redis-redis7" });
+    expect(parameters.parameter).toEqual([{ name: "maxmemory-policy", value: "allkeys-lru" }]);
+    expect(parameters.lifecycle).toEqual({ create_before_destroy: true });
+    expect(group.parameter_group_name).toBe(ref("aws_elasticache_parameter_group", name, "name"));
+    expect(parameterGroupFamily("7.0")).toBe("redis7");
+  });
+
+  test("subnet group over the private subnets", () => {
+    const name = logicalName(stack, "aws_elasticache_subnet_group", "cache/subnet-group");
+    expect(stack.resource.aws_elasticache_subnet_group[name].subnet_ids).toEqual([
+      "subnet-0aaa",
+      "subnet-0bbb",
+    ]);
+    expect(group.subnet_group_name).toBe(ref("aws_elasticache_subnet_group", name, "name"));
+  });
+
+  test('encrypted at rest with the CMK (nullable bool as the string "true") and in transit, TLS required', () => {
+    expect(group.at_rest_encryption_enabled).toBe("true");
+    expect(group.kms_key_id).toBe(keyArn);
+    expect(group.transit_encryption_enabled).toBe(true);
+    expect(group.transit_encryption_mode).toBe("required");
+    expect(group.auto_minor_version_upgrade).toBe("true");
+  });
+
+  test("AUTH token: a reference to the secret read at apply time, strategy SET; no secret material in the JSON", () => {
+    const data = Object.keys(stack.data.aws_secretsmanager_secret_version);
+    expect(data).toHaveLength(1);
+    expect(group.auth_token).toBe(`\${data.aws_secretsmanager_secret_version.${data[0]}.secret_string}`);
+    expect(group.auth_token_update_strategy).toBe("SET");
+    const secret = logicalName(stack, "aws_secretsmanager_secret", "cache/auth-token/secret");
+    expect(stack.data.aws_secretsmanager_secret_version[data[0]].secret_id).toBe(
+      ref("aws_secretsmanager_secret", secret),
+    );
+    expect(stack.resource.aws_secretsmanager_secret[secret].kms_key_id).toBe(keyArn);
+    const version = valuesOf(stack, "aws_secretsmanager_secret_version")[0];
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(
+      /^\$\{ephemeral\.aws_secretsmanager_random_password\.[\w-]+\.random_password\}$/,
+    );
+    expect(JSON.stringify(stack)).not.toMatch(/"(secret_string|auth_token|password)":\s*"(?!\$\{)/);
+  });
+
+  test("AUTH token generator: 64 chars whose only specials are the ones ElastiCache accepts (! & # $ ^ < > -)", () => {
+    const [generator] = Object.values(stack.ephemeral.aws_secretsmanager_random_password) as any[];
+    expect(generator.password_length).toBe(64);
+    expect(generator.exclude_characters).toBe(REDIS_AUTH_EXCLUDED_CHARACTERS);
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    const producible = printable.filter((c) => !REDIS_AUTH_EXCLUDED_CHARACTERS.includes(c));
+    expect(producible.filter((c) => !/[A-Za-z0-9]/.test(c)).sort()).toEqual(
+      [...REDIS_AUTH_ALLOWED_SPECIALS].sort(),
+    );
+    for (const forbidden of ["@", '"', "/", " ", "%", "*"]) expect(producible).not.toContain(forbidden);
+    // Terraform reads JSON strings as templates: the list must not open ${ or %{.
+    expect(REDIS_AUTH_EXCLUDED_CHARACTERS).not.toMatch(/[$%]\{/);
+  });
+
+  test("slow log and engine log go to 30-day, CMK-encrypted log groups (json, cloudwatch-logs)", () => {
+    const deliveries = group.log_delivery_configuration;
+    expect(deliveries).toHaveLength(2);
+    for (const type of ["slow-log", "engine-log"]) {
+      const name = logicalName(stack, "aws_cloudwatch_log_group", `cache/${type}/group`);
+      const logGroup = stack.resource.aws_cloudwatch_log_group[name];
+      expect(logGroup).toMatchObject({
+        name: `/air-applied-ai/redis/${type}`,
+        retention_in_days: 30,
+        kms_key_id: keyArn,
+      });
+      expect(deliveries).toContainEqual({
+        destination: ref("aws_cloudwatch_log_group", name, "name"),
+        destination_type: "cloudwatch-logs",
+        log_format: "json",
+        log_type: type,
+      });
+    }
+    const keyPolicy = JSON.parse(valuesOf(stack, "aws_kms_key")[0].policy).Statement as any[];
+    expect(keyPolicy.map((s) => s.Principal)).toContainEqual({ Service: "logs.us-east-2.amazonaws.com" });
+    expect(keyPolicy.map((s) => s.Principal)).toContainEqual({ Service: "secretsmanager.amazonaws.com" });
+  });
+
+  test("security group: 6379/tcp only from the application group, no egress, attached to the group", () => {
+    const sg = logicalName(stack, "aws_security_group", "cache/sg/group");
+    expect(group.security_group_ids).toEqual([ref("aws_security_group", sg)]);
+    expect(valuesOf(stack, "aws_vpc_security_group_ingress_rule")).toEqual([
+      expect.objectContaining({
+        security_group_id: ref("aws_security_group", sg),
+        ip_protocol: "tcp",
+        from_port: 6379,
+        to_port: 6379,
+        referenced_security_group_id: "sg-app",
+      }),
+    ]);
+    expect(valuesOf(stack, "aws_vpc_security_group_egress_rule")).toEqual([]);
+  });
+
+  test("allowFrom is idempotent per client group", () => {
+    const twice = synthScope(build({}, ["sg-app", "sg-app", "sg-worker"]));
+    expect(
+      valuesOf(twice, "aws_vpc_security_group_ingress_rule").map((r) => r.referenced_security_group_id),
+    ).toEqual(["sg-app", "sg-worker"]);
+  });
+
+  test("grantReadAuthToken: GetSecretValue on this secret and Decrypt on its key, nothing else", () => {
+    const policy = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement as any[];
+    const secretArn = ref(
+      "aws_secretsmanager_secret",
+      logicalName(stack, "aws_secretsmanager_secret", "cache/auth-token/secret"),
+      "arn",
+    );
+    expect(policy).toContainEqual(
+      expect.objectContaining({
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: secretArn,
+      }),
+    );
+    expect(policy).toContainEqual(
+      expect.objectContaining({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: keyArn }),
+    );
+    expect(policy).toHaveLength(2);
+  });
+
+  test("typed outputs: endpoints, secret ARN, security group, member cluster ids, port 6379", () => {
+    const rg = logicalName(stack, RG, "cache/replication-group");
+    expect(stack.output.primary.value).toBe(ref(RG, rg, "primary_endpoint_address"));
+    expect(stack.output.reader.value).toBe(ref(RG, rg, "reader_endpoint_address"));
+    expect(stack.output.secret.value).toMatch(
+      /^\$\{aws_secretsmanager_secret\.cache_auth-token_secret_[0-9A-F]{8}\.arn\}$/,
+    );
+    expect(stack.output.sg.value).toBe(
+      ref("aws_security_group", logicalName(stack, "aws_security_group", "cache/sg/group")),
+    );
+    expect(stack.output.members.value).toEqual(["air-applied-ai-redis-001", "air-applied-ai-redis-002"]);
+    expect(stack.output.port.value).toBe(6379);
+  });
+
+  test("the Redis policy rules pass on the module's output", () => {
+    const findings = evaluate(stackDoc("prod", stack), [...elasticacheRules, ...secretsRules], []);
+    expect(findings.filter((f) => f.status === "failed").map((f) => `${f.rule.id}: ${f.detail}`)).toEqual([]);
+    expect(findings.filter((f) => f.rule.id.startsWith("AAI-ELASTICACHE")).length).toBeGreaterThanOrEqual(13);
+  });
+});
+
+describe("Cache props: apply-time constraints are rejected at synth", () => {
+  test.each<[string, Partial<CacheProps>, RegExp]>([
+    [
+      "Multi-AZ with one node",
+      { numCacheClusters: 1 },
+      /numCacheClusters = 1: must be >= 2 when multiAz is true/,
+    ],
+    [
+      "more Multi-AZ nodes than AZs",
+      { numCacheClusters: 3 },
+      /numCacheClusters = 3: must be <= the number of availability zones \(2\)/,
+    ],
+    [
+      "snapshot window under 60 minutes",
+      { snapshotWindow: "05:00-05:59" },
+      /snapshotWindow = "05:00-05:59": must last at least 60 minutes/,
+    ],
+    [
+      "snapshot window overlapping maintenance",
+      { snapshotWindow: "06:30-07:30" },
+      /snapshotWindow = "06:30-07:30": must not overlap maintenanceWindow sun:07:00-sun:08:00/,
+    ],
+    [
+      "snapshot window overlapping maintenance across midnight",
+      { snapshotWindow: "23:30-00:30", maintenanceWindow: "sat:23:00-sun:01:00" },
+      /must not overlap maintenanceWindow/,
+    ],
+    [
+      "maintenance window under 60 minutes",
+      { maintenanceWindow: "sun:07:00-sun:07:30" },
+      /maintenanceWindow = "sun:07:00-sun:07:30": must last at least 60 minutes/,
+    ],
+    [
+      "retention above 35 days",
+      { snapshotRetentionDays: 36 },
+      /snapshotRetentionDays = 36: must be 0-35 days/,
+    ],
+    [
+      "unknown node type",
+      { nodeType: "cache.r6i.xlarge" },
+      /nodeType = "cache\.r6i\.xlarge": must be a Graviton ElastiCache node type/,
+    ],
+    [
+      "unsupported engine version",
+      { engineVersion: "6.2" as never },
+      /engineVersion = "6\.2": must be one of 7\.0, 7\.1/,
+    ],
+    [
+      "unknown eviction policy",
+      { maxmemoryPolicy: "lru" as never },
+      /maxmemoryPolicy = "lru": must be one of allkeys-lru/,
+    ],
+    [
+      "one subnet",
+      { subnetIds: ["subnet-0aaa"], availabilityZones: ["us-east-2a"] },
+      /subnetIds = \["subnet-0aaa"\]: must list >= 2/,
+    ],
+    [
+      "AZ list not matching the subnets",
+      { availabilityZones: ["us-east-2a"] },
+      /availabilityZones = \["us-east-2a"\]: must name the AZ of each subnet/,
+    ],
+    [
+      "replication group id too long",
+      { namePrefix: "air-applied-ai-a-very-long-environment-name" },
+      /namePrefix = .*must be a replication group id/,
+    ],
+  ])("rejects %s", (_name, over, message) => {
+    expect(() => synthScope(build(over))).toThrow(message);
+  });
+
+  test("preferred AZs: one per node, primary first", () => {
+    expect(preferredAzs(["us-east-2a", "us-east-2b"], 2)).toEqual(["us-east-2a", "us-east-2b"]);
+    expect(preferredAzs(["us-east-2a", "us-east-2b"], 1)).toEqual(["us-east-2a"]);
+    expect(preferredAzs(["us-east-2a", "us-east-2b"], 3)).toEqual(["us-east-2a", "us-east-2b", "us-east-2a"]);
+  });
+
+  test("unprotected single node: no Multi-AZ/failover, no final snapshot, applies immediately", () => {
+    const dev = synthScope(
+      build({
+        protect: false,
+        numCacheClusters: 1,
+        multiAz: false,
+        nodeType: "cache.t4g.small",
+        snapshotRetentionDays: 1,
+      }),
+    );
+    const group = valuesOf(dev, RG)[0];
+    expect(group).toMatchObject({
+      node_type: "cache.t4g.small",
+      num_cache_clusters: 1,
+      preferred_cache_cluster_azs: ["us-east-2a"],
+      multi_az_enabled: false,
+      automatic_failover_enabled: false,
+      snapshot_retention_limit: 1,
+      apply_immediately: true,
+    });
+    expect(group.final_snapshot_identifier).toBeUndefined();
+    expect(group.lifecycle).toEqual({ prevent_destroy: false, ignore_changes: ["snapshot_name"] });
+  });
+
+  test("restore: restoreFromSnapshot seeds the group (snapshot_name), also through the environment config", () => {
+    const restored = synthScope(build({ restoreFromSnapshot: "air-applied-ai-redis-restore-1" }));
+    expect(valuesOf(restored, RG)[0].snapshot_name).toBe("air-applied-ai-redis-restore-1");
+    const dev = synthEnvironment("dev", (c) => ({
+      ...c,
+      cache: { ...c.cache, restoreFromSnapshot: "dev-copy" },
+    }));
+    expect(byConstructPath(dev, RG, "cache/replication-group").snapshot_name).toBe("dev-copy");
+  });
+
+  test("rotation: cache.authTokenVersion bumps the write-only secret version (default 1)", () => {
+    const prod = synthScope(build());
+    expect(valuesOf(prod, "aws_secretsmanager_secret_version")[0].secret_string_wo_version).toBe(1);
+    const dev = synthEnvironment("dev", (c) => ({ ...c, cache: { ...c.cache, authTokenVersion: 2 } }));
+    expect(
+      byConstructPath(dev, "aws_secretsmanager_secret_version", "cache/auth-token/version")
+        .secret_string_wo_version,
+    ).toBe(2);
+  });
+});
+
+describe("Cache in every environment (full synth)", () => {
+  const stacks = synthAll();
+  const groupOf = (env: string) => byConstructPath(stacks[env], RG, "cache/replication-group");
+
+  test("prod: the seed's Redis", () => {
+    expect(groupOf("prod")).toMatchObject({
+      replication_group_id: "air-applied-ai-redis",
+      node_type: "cache.r6g.xlarge",
+      num_cache_clusters: 2,
+      preferred_cache_cluster_azs: ["us-east-2a", "us-east-2b"],
+      multi_az_enabled: true,
+      automatic_failover_enabled: true,
+      snapshot_retention_limit: 7,
+      snapshot_window: "05:00-06:00",
+      final_snapshot_identifier: "air-applied-ai-redis-final",
+      apply_immediately: false,
+      engine_version: "7.1",
+    });
+  });
+
+  test("staging: prod's topology on cache.r6g.large; dev: one cache.t4g.small node, no Multi-AZ", () => {
+    expect(groupOf("staging")).toMatchObject({
+      replication_group_id: "air-applied-ai-staging-redis",
+      node_type: "cache.r6g.large",
+      num_cache_clusters: 2,
+      multi_az_enabled: true,
+      automatic_failover_enabled: true,
+      snapshot_retention_limit: 7,
+      final_snapshot_identifier: "air-applied-ai-staging-redis-final",
+    });
+    const dev = groupOf("dev");
+    expect(dev).toMatchObject({
+      replication_group_id: "air-applied-ai-dev-redis",
+      node_type: "cache.t4g.small",
+      num_cache_clusters: 1,
+      preferred_cache_cluster_azs: ["us-east-2a"],
+      multi_az_enabled: false,
+      automatic_failover_enabled: false,
+      snapshot_retention_limit: 1,
+    });
+    expect(dev.final_snapshot_identifier).toBeUndefined();
+  });
+
+  test("the subnet group spans the environment's private subnets", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      const subnets = resourcesOf(stacks[env], "aws_subnet")
+        .filter(([, v]) => String(v["//"].metadata.path).includes("/private-"))
+        .map(([name]) => ref("aws_subnet", name));
+      expect(subnets).toHaveLength(2);
+      expect(
+        byConstructPath(stacks[env], "aws_elasticache_subnet_group", "cache/subnet-group").subnet_ids,
+      ).toEqual(subnets);
+    }
+  });
+
+  test("static outputs: redis_primary_endpoint, redis_reader_endpoint, redis_auth_secret_arn", () => {
+    const prod = stacks.prod;
+    expect(prod.output.redis_primary_endpoint.value).toMatch(
+      /^\$\{aws_elasticache_replication_group\.[\w-]+\.primary_endpoint_address\}$/,
+    );
+    expect(prod.output.redis_reader_endpoint.value).toMatch(
+      /^\$\{aws_elasticache_replication_group\.[\w-]+\.reader_endpoint_address\}$/,
+    );
+    expect(prod.output.redis_auth_secret_arn.value).toMatch(/^\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}$/);
+  });
+
+  test("policy: every ElastiCache and Secrets rule passes; only dev's single node waives CKV2_AWS_50", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      const findings = evaluate(stackDoc(env, stacks[env]), RULES, WAIVERS).filter((f) =>
+        /ELASTICACHE|SECRETS|CKV_AWS_(29|30|31|149|191)|CKV2_AWS_50|AWS-0050/.test(f.rule.id),
+      );
+      expect(findings.filter((f) => f.status === "failed")).toEqual([]);
+      const waived = findings
+        .filter((f) => f.status === "waived")
+        .map((f) => `${f.rule.id} ${f.resource.path}`);
+      expect(waived).toEqual(env === "dev" ? ["CKV2_AWS_50 dev/cache/replication-group"] : []);
+    }
+  });
+});
+
+describe("ElastiCache and Secrets Manager policy rules fail on misconfigured resources", () => {
+  const bad = stackDoc("prod", {
+    ephemeral: {
+      aws_secretsmanager_random_password: { weak: { password_length: 12, exclude_characters: '@"/' } },
+    },
+    data: {
+      aws_secretsmanager_secret_version: { token: { secret_id: "${aws_secretsmanager_secret.token.id}" } },
+    },
+    resource: {
+      aws_secretsmanager_secret: {
+        token: { name: "t" },
+        managed: { name: "m", kms_key_id: "alias/aws/secretsmanager" },
+      },
+      aws_secretsmanager_secret_version: {
+        token: {
+          secret_id: "${aws_secretsmanager_secret.token.id}",
+          secret_string_wo: "${ephemeral.aws_secretsmanager_random_password.weak.random_password}",
+        },
+        literal: { secret_id: "${aws_secretsmanager_secret.managed.id}", secret_string: "hunter2" },
+        wo_literal: {
+          secret_id: "${aws_secretsmanager_secret.managed.id}",
+          secret_string_wo: "hunter2",
+          secret_string_wo_version: 1,
+        },
+      },
+      aws_elasticache_parameter_group: { p: { name: "p", family: "redis6.x" } },
+      aws_elasticache_subnet_group: { s: { name: "s", subnet_ids: ["subnet-a"] } },
+      aws_security_group: { sg: { name: "redis" } },
+      aws_vpc_security_group_ingress_rule: {
+        open: {
+          security_group_id: "${aws_security_group.sg.id}",
+          ip_protocol: "tcp",
+          from_port: 6379,
+          to_port: 6379,
+          cidr_ipv4: "10.0.0.0/16",
+        },
+      },
+      aws_elasticache_replication_group: {
+        token_ref: {
+          engine: "Redis",
+          engine_version: "7.1.0",
+          parameter_group_name: "${aws_elasticache_parameter_group.p.name}",
+          subnet_group_name: "${aws_elasticache_subnet_group.s.name}",
+          security_group_ids: ["${aws_security_group.sg.id}"],
+          num_cache_clusters: 1,
+          preferred_cache_cluster_azs: ["us-east-2a", "us-east-2b"],
+          multi_az_enabled: true,
+          automatic_failover_enabled: true,
+          kms_key_id: "arn:aws:kms:us-east-2:1:key/x",
+          auth_token: "${data.aws_secretsmanager_secret_version.token.secret_string}",
+          auth_token_update_strategy: "ROTATE",
+          snapshot_retention_limit: 0,
+          snapshot_window: "05:00-05:30",
+          maintenance_window: "sun:05:00-sun:05:30",
+          auto_minor_version_upgrade: 1,
+          log_delivery_configuration: [
+            { log_type: "slow-log", destination_type: "kinesis-firehose", destination: "x" },
+          ],
+        },
+        literal_token: {
+          at_rest_encryption_enabled: "true",
+          transit_encryption_enabled: true,
+          auth_token: "a-literal-token-of-16+",
+          snapshot_retention_limit: 40,
+          snapshot_window: "07:00-08:00",
+          maintenance_window: "sun:07:30-sun:08:30",
+        },
+      },
+    },
+  });
+  const failed = new Set(
+    evaluate(bad, [...elasticacheRules, ...secretsRules], [])
+      .filter((f) => f.status === "failed")
+      .map((f) => `${f.rule.id} ${f.resource.name}`),
+  );
+
+  test.each([
+    "CKV_AWS_29 token_ref",
+    "CKV_AWS_191 literal_token",
+    "CKV_AWS_30 token_ref",
+    "CKV_AWS_31 token_ref",
+    "CKV2_AWS_50 literal_token",
+    "AWS-0050 token_ref",
+    "AAI-ELASTICACHE-001 token_ref",
+    "AAI-ELASTICACHE-002 token_ref",
+    "AAI-ELASTICACHE-002 literal_token",
+    "AAI-ELASTICACHE-003 token_ref",
+    "AAI-ELASTICACHE-004 token_ref",
+    "AAI-ELASTICACHE-005 token_ref",
+    "AAI-ELASTICACHE-005 literal_token",
+    "AAI-ELASTICACHE-006 token_ref",
+    "AAI-ELASTICACHE-007 token_ref",
+    "AAI-ELASTICACHE-008 token_ref",
+    "AAI-ELASTICACHE-009 literal_token",
+    "AAI-ELASTICACHE-010 token_ref",
+    "AAI-ELASTICACHE-011 token_ref",
+    "AAI-ELASTICACHE-012 open",
+    "AAI-ELASTICACHE-013 token_ref",
+    "CKV_AWS_149 token",
+    "CKV_AWS_149 managed",
+    "AAI-SECRETS-001 literal",
+    "AAI-SECRETS-002 wo_literal",
+  ])("%s fails", (finding) => {
+    expect(failed).toContain(finding);
+  });
+
+  test("each failure names the broken constraint", () => {
+    const detail = (id: string, name: string) =>
+      evaluate(bad, elasticacheRules, []).find((f) => f.rule.id === id && f.resource.name === name)?.detail;
+    expect(detail("AAI-ELASTICACHE-005", "token_ref")).toBe(
+      'snapshot_window "05:00-05:30" is shorter than 60 minutes',
+    );
+    expect(detail("AAI-ELASTICACHE-005", "literal_token")).toBe("snapshot_retention_limit 40 is above 35");
+    expect(detail("AAI-ELASTICACHE-006", "token_ref")).toMatch(
+      /engine_version "7\.1\.0" must be <major>\.<minor>/,
+    );
+    expect(detail("AAI-ELASTICACHE-007", "token_ref")).toBe("2 preferred AZs for num_cache_clusters = 1");
+    expect(detail("AAI-ELASTICACHE-008", "token_ref")).toBe("automatic failover with 1 node(s)");
+    expect(detail("AAI-ELASTICACHE-010", "token_ref")).toBe("password_length 12 is outside 16-128");
+  });
+
+  test("overlap, family mismatch and a generator that can emit forbidden specials are caught too", () => {
+    const group = {
+      engine: "redis",
+      engine_version: "7.1",
+      parameter_group_name: "default.redis6.x",
+      snapshot_window: "06:30-07:30",
+      maintenance_window: "sun:07:00-sun:08:00",
+      auth_token: "${data.aws_secretsmanager_secret_version.t.secret_string}",
+    };
+    const doc = stackDoc("staging", {
+      ephemeral: {
+        aws_secretsmanager_random_password: { p: { password_length: 64, exclude_characters: "@\"/\\' " } },
+      },
+      data: { aws_secretsmanager_secret_version: { t: { secret_id: "${aws_secretsmanager_secret.s.id}" } } },
+      resource: {
+        aws_secretsmanager_secret: { s: { name: "s", kms_key_id: "arn:aws:kms:us-east-2:1:key/x" } },
+        aws_secretsmanager_secret_version: {
+          v: {
+            secret_id: "${aws_secretsmanager_secret.s.id}",
+            secret_string_wo: "${ephemeral.aws_secretsmanager_random_password.p.random_password}",
+            secret_string_wo_version: 1,
+          },
+        },
+        aws_elasticache_replication_group: { g: group },
+      },
+    });
+    const details = Object.fromEntries(
+      evaluate(doc, elasticacheRules, [])
+        .filter((f) => f.status === "failed")
+        .map((f) => [f.rule.id, f.detail]),
+    );
+    expect(details["AAI-ELASTICACHE-005"]).toBe(
+      'snapshot_window "06:30-07:30" overlaps maintenance_window "sun:07:00-sun:08:00"',
+    );
+    expect(details["AAI-ELASTICACHE-006"]).toBe("parameter group family redis6.x does not match redis7");
+    expect(details["AAI-ELASTICACHE-010"]).toMatch(
+      /^exclude_characters misses % \( \) \* \+ , \. : ; = \? \[ \] _ ` \{ \| \} ~$/,
+    );
+    expect(details["AAI-ELASTICACHE-013"]).toBeUndefined(); // prod only
+  });
+});

@@ -1,0 +1,575 @@
+import { execFileSync } from "node:child_process";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import type { Construct } from "constructs";
+import { evaluate } from "../../policies/engine";
+import { ec2Rules } from "../../policies/rules/ec2";
+import {
+  Database,
+  type DatabaseProps,
+  QDRANT_AMI_PARAMETER,
+  QDRANT_DATA_MOUNT,
+  QDRANT_HOST_METRICS,
+} from "../../modules/database";
+import { qdrantImage, renderQdrantUserData } from "../../modules/database/user-data";
+import { KmsKey } from "../../modules/security/kms-key";
+import { SecureBucket } from "../../modules/storage/secure-bucket";
+import { type StackJson, ref, resourcesOf, stackDoc, synthScope, valuesOf } from "../helpers/synth";
+
+const ACCOUNT = "123456789012";
+
+/** The seed's prod numbers (environments/prod.ts). */
+const PROD: Omit<DatabaseProps, "key" | "snapshotBucket"> = {
+  namePrefix: "air-applied-ai",
+  accountId: ACCOUNT,
+  vpcId: "vpc-0123",
+  subnetId: "subnet-0aaa",
+  availabilityZone: "us-east-2a",
+  privateZoneName: "prod.air-applied-ai.internal",
+  instanceType: "r6g.2xlarge",
+  dataVolumeSizeGiB: 1024,
+  dataVolumeIops: 6000,
+  dataVolumeThroughput: 500,
+  qdrantVersion: "v1.19.0",
+  snapshotRetentionDays: 30,
+  snapshotTimeUtc: "03:00",
+  protect: true,
+};
+
+function build(over: Partial<DatabaseProps> = {}, clients: string[] = ["sg-app"]) {
+  return (scope: Construct) => {
+    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const bucket = new SecureBucket(scope, "snapshots", { bucketName: "snapshots-test", key });
+    const db = new Database(scope, "database", {
+      ...PROD,
+      key,
+      snapshotBucket: { bucket, prefix: "qdrant" },
+      ...over,
+    });
+    for (const sg of clients) db.allowFrom(sg);
+    return db;
+  };
+}
+
+/**
+ * Testing.synthScope output has no construct paths: find a resource by its logical name, which cdktf
+ * derives from the path (database/data -> database_data_<hash>).
+ */
+function logicalName(stack: StackJson, type: string, path: string): string {
+  // cdktf drops a repeated segment (database/role/role -> database_role_<hash>).
+  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
+  return found[0][0];
+}
+const byPath = (stack: StackJson, type: string, path: string) =>
+  stack.resource[type][logicalName(stack, type, path)];
+
+const userDataOf = (stack: StackJson): string => valuesOf(stack, "aws_instance")[0].user_data;
+const statementsOf = (stack: StackJson, roleSuffix: string) => {
+  const role = logicalName(stack, "aws_iam_role", roleSuffix);
+  const policy = valuesOf(stack, "aws_iam_role_policy").find((p) => p.role === ref("aws_iam_role", role));
+  return JSON.parse(policy.policy).Statement as any[];
+};
+
+describe("Database (Qdrant on EC2), prod numbers", () => {
+  const stack = synthScope(build());
+  const instance = valuesOf(stack, "aws_instance")[0];
+  const volume = valuesOf(stack, "aws_ebs_volume")[0];
+  const volumeName = logicalName(stack, "aws_ebs_volume", "database/data");
+  const instanceName = logicalName(stack, "aws_instance", "database/instance");
+
+  test("seed spec: r6g.2xlarge with a 1 TB gp3 data volume", () => {
+    expect(JSON.stringify(stack)).toHaveResourceWithProperties(Instance, { instance_type: "r6g.2xlarge" });
+    expect(JSON.stringify(stack)).toHaveResourceWithProperties(EbsVolume, {
+      type: "gp3",
+      size: 1024,
+      iops: 6000,
+      throughput: 500,
+    });
+  });
+
+  test("seed spec: daily backups retained 30 days, selecting exactly the data volume", () => {
+    const [rule] = valuesOf(stack, "aws_backup_plan")[0].rule;
+    expect(rule.schedule).toBe("cron(0 3 * * ? *)");
+    expect(rule.schedule_expression_timezone).toBe("Etc/UTC");
+    expect(rule.lifecycle).toEqual({ delete_after: 30 });
+    expect(rule.target_vault_name).toBe(
+      ref("aws_backup_vault", logicalName(stack, "aws_backup_vault", "database/vault"), "name"),
+    );
+    const selection = valuesOf(stack, "aws_backup_selection")[0];
+    expect(selection.resources).toEqual([ref("aws_ebs_volume", volumeName, "arn")]);
+    expect(selection.iam_role_arn).toBe(
+      ref("aws_iam_role", logicalName(stack, "aws_iam_role", "database/backup-role"), "arn"),
+    );
+    const vault = valuesOf(stack, "aws_backup_vault")[0];
+    expect(vault.kms_key_arn).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    expect(vault.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("IMDSv2 required; hop limit 1 keeps role credentials out of the Qdrant container", () => {
+    expect(instance.metadata_options).toEqual({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+      instance_metadata_tags: "disabled",
+    });
+    const two = synthScope(build({ metadataHopLimit: 2 }));
+    expect(valuesOf(two, "aws_instance")[0].metadata_options.http_put_response_hop_limit).toBe(2);
+  });
+
+  test("private, SSM-managed host: no public IP, no key pair, an instance profile with SSM core", () => {
+    expect(instance.associate_public_ip_address).toBe(false);
+    expect(instance.key_name).toBeUndefined();
+    expect(instance.subnet_id).toBe("subnet-0aaa");
+    expect(instance.monitoring).toBe(true);
+    expect(instance.ebs_optimized).toBe(true);
+    const profile = logicalName(stack, "aws_iam_instance_profile", "database/profile");
+    expect(instance.iam_instance_profile).toBe(ref("aws_iam_instance_profile", profile, "name"));
+    const attachments = valuesOf(stack, "aws_iam_role_policy_attachment")
+      .filter(
+        (a) => a.role === ref("aws_iam_role", logicalName(stack, "aws_iam_role", "database/role"), "name"),
+      )
+      .map((a) => a.policy_arn);
+    expect(attachments).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+  });
+
+  test("root volume encrypted with the CMK; the instance is replaced (not edited) when its boot script changes", () => {
+    expect(instance.root_block_device).toMatchObject({
+      encrypted: true,
+      volume_type: "gp3",
+      volume_size: 30,
+    });
+    expect(instance.root_block_device.kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    expect(instance.user_data_replace_on_change).toBe(true);
+    expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
+  });
+
+  test("arm64 AMI: AL2023 arm64 SSM parameter, which AAI-EC2-002 accepts for Graviton", () => {
+    const [[paramName, param]] = Object.entries(stack.data.aws_ssm_parameter) as [string, any][];
+    expect(param.name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+    expect(QDRANT_AMI_PARAMETER).toMatch(/-arm64$/);
+    expect(instance.ami).toBe(`\${data.aws_ssm_parameter.${paramName}.insecure_value}`);
+  });
+
+  test("data volume: KMS-encrypted, in the instance's AZ, attached, protected, tagged for backup", () => {
+    expect(volume).toMatchObject({ encrypted: true, availability_zone: "us-east-2a", final_snapshot: true });
+    expect(volume.availability_zone).toBe(instance.availability_zone);
+    expect(volume.kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    expect(volume.lifecycle).toEqual({ prevent_destroy: true });
+    expect(volume.tags.Backup).toBe("qdrant-daily");
+    expect(valuesOf(stack, "aws_volume_attachment")[0]).toEqual({
+      device_name: "/dev/sdf",
+      volume_id: ref("aws_ebs_volume", volumeName),
+      instance_id: ref("aws_instance", instanceName),
+      stop_instance_before_detaching: true,
+    });
+  });
+
+  test("security group: 6333/6334 only from the application group; egress 443 only", () => {
+    const ingress = valuesOf(stack, "aws_vpc_security_group_ingress_rule");
+    expect(
+      ingress.map((r) => [
+        r.from_port,
+        r.to_port,
+        r.ip_protocol,
+        r.referenced_security_group_id,
+        r.cidr_ipv4,
+      ]),
+    ).toEqual([
+      [6333, 6333, "tcp", "sg-app", undefined],
+      [6334, 6334, "tcp", "sg-app", undefined],
+    ]);
+    const egress = valuesOf(stack, "aws_vpc_security_group_egress_rule");
+    expect(egress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([[443, 443, "0.0.0.0/0"]]);
+    expect(instance.vpc_security_group_ids).toEqual([
+      ref("aws_security_group", logicalName(stack, "aws_security_group", "database/sg/group")),
+    ]);
+  });
+
+  test("allowFrom is idempotent and adds each client group once", () => {
+    const twice = synthScope(build({}, ["sg-app", "sg-app", "sg-worker"]));
+    const peers = valuesOf(twice, "aws_vpc_security_group_ingress_rule").map(
+      (r) => `${r.referenced_security_group_id}:${r.from_port}`,
+    );
+    expect(peers).toEqual(["sg-app:6333", "sg-app:6334", "sg-worker:6333", "sg-worker:6334"]);
+    const none = synthScope(build({}, []));
+    expect(valuesOf(none, "aws_vpc_security_group_ingress_rule")).toEqual([]);
+  });
+
+  test("instance role: its secret, its log group, its S3 prefix, CWAgent metrics; every other statement names an ARN", () => {
+    const statements = statementsOf(stack, "database/role");
+    const bucketArn = ref("aws_s3_bucket", logicalName(stack, "aws_s3_bucket", "snapshots/bucket"), "arn");
+    const byAction = (a: string) => statements.filter((s) => [s.Action].flat().includes(a));
+    expect(byAction("secretsmanager:GetSecretValue")[0].Resource).toBe(
+      ref(
+        "aws_secretsmanager_secret",
+        logicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
+        "arn",
+      ),
+    );
+    expect(byAction("s3:PutObject")[0].Resource).toBe(`${bucketArn}/qdrant/*`);
+    expect(byAction("s3:ListBucket")[0]).toMatchObject({
+      Resource: bucketArn,
+      Condition: { StringLike: { "s3:prefix": ["qdrant/*"] } },
+    });
+    expect(byAction("cloudwatch:PutMetricData")[0]).toMatchObject({
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": "CWAgent" } },
+    });
+    for (const s of statements) {
+      if ([s.Action].flat().includes("cloudwatch:PutMetricData")) continue;
+      for (const r of [s.Resource].flat()) expect(r).toMatch(/^\$\{aws_[a-z0-9_]+\.[^}]+\.arn\}/);
+    }
+    const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
+    expect([...actions].filter((a) => !/^(secretsmanager|kms|logs|s3|cloudwatch):/.test(a))).toEqual([]);
+    expect(actions.has("s3:GetObject")).toBe(false);
+  });
+
+  test("roles trust their service only (EC2 for the host, AWS Backup for backups)", () => {
+    const trust = (suffix: string) =>
+      JSON.parse(byPath(stack, "aws_iam_role", suffix).assume_role_policy).Statement.map(
+        (s: any) => s.Principal,
+      );
+    expect(trust("database/role")).toEqual([{ Service: "ec2.amazonaws.com" }]);
+    expect(trust("database/backup-role")).toEqual([{ Service: "backup.amazonaws.com" }]);
+  });
+
+  test("stable private DNS name: a private zone on the VPC and an A record for the instance", () => {
+    const zone = valuesOf(stack, "aws_route53_zone")[0];
+    expect(zone).toMatchObject({
+      name: "prod.air-applied-ai.internal",
+      vpc: [{ vpc_id: "vpc-0123" }],
+      force_destroy: false,
+    });
+    expect(valuesOf(stack, "aws_route53_record")[0]).toEqual({
+      zone_id: ref("aws_route53_zone", logicalName(stack, "aws_route53_zone", "database/zone"), "zone_id"),
+      name: "qdrant.prod.air-applied-ai.internal",
+      type: "A",
+      ttl: 60,
+      records: [ref("aws_instance", instanceName, "private_ip")],
+    });
+  });
+
+  test("typed outputs", () => {
+    let db: Database | undefined;
+    synthScope((scope) => {
+      db = build()(scope);
+    });
+    expect(db!.endpointUrl).toBe("http://qdrant.prod.air-applied-ai.internal:6333");
+    expect(db!.grpcEndpoint).toBe("qdrant.prod.air-applied-ai.internal:6334");
+    for (const v of [db!.apiKeySecretArn, db!.securityGroupId, db!.instanceId, db!.dataVolumeId])
+      expect(v).toMatch(/TOKEN/);
+    expect(db!.diskMetricDimensions()).toMatchObject({ path: QDRANT_DATA_MOUNT, fstype: "xfs" });
+    expect(Object.keys(db!.diskMetricDimensions())).toEqual([...QDRANT_HOST_METRICS.disk.dimensions]);
+    expect(Object.keys(db!.memoryMetricDimensions())).toEqual([...QDRANT_HOST_METRICS.memory.dimensions]);
+  });
+
+  test("the API key secret is generated in AWS and its value appears nowhere in the JSON", () => {
+    const secret = byPath(stack, "aws_secretsmanager_secret", "database/api-key/secret");
+    expect(secret).toMatchObject({ name: "air-applied-ai/qdrant-api-key", recovery_window_in_days: 30 });
+    expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    const version = valuesOf(stack, "aws_secretsmanager_secret_version")[0];
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\./);
+    const policy = JSON.parse(valuesOf(stack, "aws_kms_key")[0].policy).Statement;
+    expect(policy.map((s: any) => s.Principal)).toContainEqual({ Service: "secretsmanager.amazonaws.com" });
+  });
+
+  test("every EC2/EBS/backup rule of the policy pack passes", () => {
+    const findings = evaluate(stackDoc("prod", stack), ec2Rules, []);
+    expect(findings.filter((f) => f.status !== "passed").map((f) => `${f.rule.id}: ${f.detail}`)).toEqual([]);
+    const checked = new Set(findings.map((f) => f.rule.id));
+    for (const id of [
+      "CKV_AWS_79",
+      "CKV_AWS_8",
+      "CKV_AWS_46",
+      "CKV2_AWS_2",
+      "CKV2_AWS_9",
+      "AAI-EC2-002",
+      "AAI-EC2-003",
+      "AAI-EC2-004",
+    ])
+      expect(checked).toContain(id);
+  });
+});
+
+describe("Qdrant boot script (user data)", () => {
+  const stack = synthScope(build());
+  const script = userDataOf(stack);
+  const lines = script.split("\n");
+
+  test("carries the secret's ARN, never its value; reads it with the instance role at every start", () => {
+    const secretArn = ref(
+      "aws_secretsmanager_secret",
+      logicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
+      "arn",
+    );
+    expect(script).toContain(
+      `aws secretsmanager get-secret-value --region us-east-2 --secret-id '${secretArn}'`,
+    );
+    expect(script).not.toMatch(/secret_version|random_password|secret_string|ephemeral\./);
+    expect(script).not.toMatch(/AKIA|ASIA|aws_secret_access_key/i);
+    expect(script).toContain("ExecStartPre=/usr/local/bin/qdrant-fetch-api-key");
+    expect(script).toContain("install -d -m 0700 /run/qdrant"); // tmpfs, root-only
+  });
+
+  test("every ${ is a Terraform reference or the escaped $${ of the CloudWatch agent placeholder", () => {
+    const interpolations = script.match(/\$?\$\{[^}]*\}/g) ?? [];
+    expect(interpolations.length).toBeGreaterThan(0);
+    for (const i of interpolations)
+      expect(i).toMatch(/^(\$\{aws_[a-z0-9_]+\.[^}]+\}|\$\$\{aws:InstanceId\})$/);
+    expect(script).not.toContain("%{");
+  });
+
+  test("formats the data volume only when blkid finds no signature, found by its NVMe serial", () => {
+    const volumeId = ref("aws_ebs_volume", logicalName(stack, "aws_ebs_volume", "database/data"));
+    expect(script).toContain(`DATA_VOLUME_ID='${volumeId}'`);
+    expect(script).toContain("lsblk -dnpo NAME,SERIAL");
+    const mkfs = lines.flatMap((l, i) => (/\bmkfs\b/.test(l) ? [i] : []));
+    expect(mkfs).toHaveLength(1);
+    expect(lines[mkfs[0] - 1]).toBe('if [ "$probe" -eq 2 ]; then');
+    expect(script).toContain('blkid -p "$device"');
+    expect(script).toMatch(/elif \[ "\$probe" -ne 0 \]; then\n.*not formatting.*\n\s+exit 1/);
+  });
+
+  test("mounts by UUID with nofail, idempotently, and Qdrant requires the mount", () => {
+    expect(script).toContain(
+      'grep -q "UUID=$uuid " /etc/fstab || echo "UUID=$uuid $DATA_MOUNT xfs defaults,nofail,noatime 0 2" >> /etc/fstab',
+    );
+    expect(script).toContain('mountpoint -q "$DATA_MOUNT" || mount "$DATA_MOUNT"');
+    expect(script).toContain(`RequiresMountsFor=${QDRANT_DATA_MOUNT}`);
+    expect(script).toContain(`ExecStartPre=/usr/bin/mountpoint -q ${QDRANT_DATA_MOUNT}`);
+  });
+
+  test("runs the pinned arm64 unprivileged image with telemetry, snapshot-URL recovery and CORS off", () => {
+    expect(qdrantImage("v1.19.0")).toBe("qdrant/qdrant:v1.19.0-unprivileged");
+    expect(script).toContain("docker pull --platform linux/arm64 'qdrant/qdrant:v1.19.0-unprivileged'");
+    expect(script).toContain("--platform linux/arm64");
+    for (const env of [
+      "QDRANT__TELEMETRY_DISABLED=true",
+      "QDRANT__SERVICE__ENABLE_SNAPSHOT_URL_RECOVERY=false",
+      "QDRANT__SERVICE__ENABLE_CORS=false",
+    ])
+      expect(script).toContain(`-e ${env}`);
+    expect(script).toContain(`-v ${QDRANT_DATA_MOUNT}/storage:/qdrant/storage`);
+    expect(script).toContain("--env-file /run/qdrant/qdrant.env");
+    expect(script).not.toMatch(/QDRANT__SERVICE__API_KEY=[^%]/);
+    expect(script).not.toMatch(/--network[ =]host/);
+  });
+
+  test("daily Qdrant snapshot to the S3 prefix at the configured time, pruned after the retention", () => {
+    const bucket = ref("aws_s3_bucket", logicalName(stack, "aws_s3_bucket", "snapshots/bucket"), "bucket");
+    expect(script).toContain(`bucket='${bucket}'`);
+    expect(script).toContain("prefix='qdrant'");
+    expect(script).toContain('"$api/snapshots?wait=true"');
+    expect(script).toContain("OnCalendar=*-*-* 03:00:00 UTC");
+    expect(script).toContain("date -u -d '30 days ago'");
+    expect(script).toContain("systemctl enable --now qdrant.service qdrant-snapshot.timer");
+  });
+
+  test("CloudWatch agent emits the exported namespace, metrics and dimensions", () => {
+    const config = JSON.parse(script.split("<<'JSON'\n")[1].split("\nJSON\n")[0].replace("$${", "${"));
+    expect(config.metrics.namespace).toBe(QDRANT_HOST_METRICS.namespace);
+    expect(config.metrics.append_dimensions).toEqual({ InstanceId: "${aws:InstanceId}" });
+    expect(config.metrics.metrics_collected.mem.measurement).toEqual([QDRANT_HOST_METRICS.memory.metricName]);
+    expect(config.metrics.metrics_collected.disk).toEqual({
+      measurement: ["used_percent"],
+      resources: [QDRANT_DATA_MOUNT],
+      drop_device: true,
+    });
+    expect(QDRANT_HOST_METRICS.disk.metricName).toBe("disk_used_percent");
+  });
+
+  test("is valid bash once Terraform has interpolated it (bash -n)", () => {
+    const rendered = script.replace(/\$\$\{/g, "${").replace(/\$\{aws_[^}]+\}/g, "x");
+    expect(() => execFileSync("bash", ["-n"], { input: rendered })).not.toThrow();
+    expect(() => execFileSync("bash", ["-n"], { input: `${rendered}\nif then` })).toThrow();
+  });
+
+  test("fits EC2's 16 KB user-data limit", () => {
+    expect(Buffer.byteLength(script)).toBeLessThan(16 * 1024);
+  });
+
+  test("rejects a malformed snapshot time or prefix", () => {
+    const base = {
+      dataVolumeId: "vol-1",
+      qdrantVersion: "v1.19.0",
+      apiKeySecretArn: "arn",
+      logGroupName: "/g",
+      snapshotBucketName: "b",
+      snapshotPrefix: "qdrant",
+      snapshotTimeUtc: "03:00",
+      snapshotRetentionDays: 30,
+    };
+    expect(() => renderQdrantUserData({ ...base, snapshotTimeUtc: "3am" })).toThrow(
+      /snapshotTimeUtc = "3am"/,
+    );
+    expect(() => renderQdrantUserData({ ...base, snapshotPrefix: "/qdrant/" })).toThrow(/snapshotPrefix/);
+  });
+});
+
+describe("Database props validation and environment differences", () => {
+  test.each<[string, Partial<DatabaseProps>, RegExp]>([
+    [
+      "non-Graviton instance",
+      { instanceType: "r6i.2xlarge" },
+      /instanceType = "r6i\.2xlarge": must be a Graviton \(arm64\)/,
+    ],
+    [
+      "volume size out of range",
+      { dataVolumeSizeGiB: 20000 },
+      /dataVolumeSizeGiB = 20000: must be a gp3 size of 1-16384/,
+    ],
+    [
+      "IOPS above 500 per GiB",
+      { dataVolumeSizeGiB: 10, dataVolumeIops: 6000 },
+      /dataVolumeIops = 6000: must be <= 500 per GiB \(5000 for 10 GiB\)/,
+    ],
+    [
+      "throughput above 0.25 per IOPS",
+      { dataVolumeIops: 3000, dataVolumeThroughput: 1000 },
+      /dataVolumeThroughput = 1000: must be <= 0\.25 MiB\/s per IOPS/,
+    ],
+    [
+      "Qdrant without the URL-recovery switch",
+      { qdrantVersion: "v1.15.4" },
+      /qdrantVersion = "v1\.15\.4": must be a release tag v1\.18\.0 or newer/,
+    ],
+    [
+      "public zone name",
+      { privateZoneName: "air-applied-ai.com" },
+      /privateZoneName = "air-applied-ai\.com"/,
+    ],
+    ["bad backup time", { snapshotTimeUtc: "25:00" }, /snapshotTimeUtc = "25:00"/],
+  ])("rejects %s", (_name, over, message) => {
+    expect(() => synthScope(build(over))).toThrow(message);
+  });
+
+  test("unprotected (dev): no prevent_destroy, no final snapshot, secret deletable at once", () => {
+    const dev = synthScope(
+      build({
+        protect: false,
+        instanceType: "r6g.large",
+        dataVolumeSizeGiB: 100,
+        dataVolumeIops: undefined,
+        dataVolumeThroughput: undefined,
+        snapshotRetentionDays: 7,
+      }),
+    );
+    const volume = valuesOf(dev, "aws_ebs_volume")[0];
+    expect(volume).toMatchObject({ size: 100, iops: 3000, throughput: 125, final_snapshot: false });
+    expect(volume.lifecycle).toEqual({ prevent_destroy: false });
+    expect(valuesOf(dev, "aws_backup_plan")[0].rule[0].lifecycle).toEqual({ delete_after: 7 });
+    expect(byPath(dev, "aws_secretsmanager_secret", "database/api-key/secret").recovery_window_in_days).toBe(
+      0,
+    );
+    expect(valuesOf(dev, "aws_instance")[0].instance_type).toBe("r6g.large");
+  });
+});
+
+describe("EC2/EBS/backup policy rules fail on misconfigured resources", () => {
+  const bad = stackDoc("prod", {
+    data: {
+      aws_ssm_parameter: {
+        x86: { name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
+      },
+      aws_ami: { any: { most_recent: true, filter: [{ name: "name", values: ["al2023-*"] }] } },
+    },
+    resource: {
+      aws_subnet: { s: { availability_zone: "us-east-2b" } },
+      aws_instance: {
+        i: {
+          instance_type: "r6g.large",
+          ami: "${data.aws_ssm_parameter.x86.insecure_value}",
+          subnet_id: "${aws_subnet.s.id}",
+          associate_public_ip_address: true,
+          metadata_options: { http_tokens: "optional" },
+          user_data:
+            "export AWS_SECRET_ACCESS_KEY=abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ\nK=${data.aws_secretsmanager_secret_version.k.secret_string}\nID=AKIAABCDEFGHIJKLMNOP",
+        },
+      },
+      aws_ebs_volume: {
+        v: { availability_zone: "us-east-2a", type: "gp3", size: 10, iops: 6000, throughput: 1000 },
+      },
+      aws_volume_attachment: {
+        a: { volume_id: "${aws_ebs_volume.v.id}", instance_id: "${aws_instance.i.id}" },
+      },
+      aws_backup_plan: { p: { rule: [{ rule_name: "r", start_window: 30, lifecycle: {} }] } },
+      aws_backup_vault: { v: { name: "v" } },
+      aws_dlm_lifecycle_policy: {
+        d: {
+          execution_role_arn: "arn:aws:iam::1:role/dlm",
+          policy_details: {
+            target_tags: { Backup: "x" },
+            schedule: [{ create_rule: { interval: 5, interval_unit: "HOURS" }, retain_rule: { count: 30 } }],
+          },
+        },
+      },
+    },
+  });
+  const failed = new Set(
+    evaluate(bad, ec2Rules, [])
+      .filter((f) => f.status === "failed")
+      .map((f) => f.rule.id),
+  );
+
+  test.each([
+    "CKV_AWS_79",
+    "CKV_AWS_8",
+    "CKV_AWS_126",
+    "CKV_AWS_135",
+    "CKV_AWS_88",
+    "CKV_AWS_46",
+    "AAI-EC2-001",
+    "CKV2_AWS_41",
+    "AAI-EC2-002",
+    "CKV_AWS_386",
+    "CKV_AWS_3",
+    "CKV_AWS_189",
+    "CKV2_AWS_2",
+    "AAI-EC2-003",
+    "AAI-EC2-004",
+    "CKV2_AWS_9",
+    "AAI-BACKUP-001",
+    "AAI-BACKUP-002",
+    "AAI-DLM-001",
+  ])("%s fails", (id) => {
+    expect(failed).toContain(id);
+  });
+
+  test("a valid DLM policy and an arm64 aws_ami lookup pass", () => {
+    const good = stackDoc("prod", {
+      data: {
+        aws_ami: {
+          al2023: { owners: ["amazon"], filter: [{ name: "architecture", values: ["arm64"] }] },
+        },
+      },
+      resource: {
+        aws_instance: { i: { instance_type: "r7g.xlarge", ami: "${data.aws_ami.al2023.id}" } },
+        aws_dlm_lifecycle_policy: {
+          d: {
+            execution_role_arn: "arn:aws:iam::1:role/dlm",
+            policy_details: {
+              target_tags: { Backup: "x" },
+              schedule: [
+                {
+                  create_rule: { interval: 24, interval_unit: "HOURS", times: ["03:00"] },
+                  retain_rule: { count: 30 },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const results = evaluate(good, ec2Rules, []).filter((f) =>
+      ["AAI-EC2-002", "CKV_AWS_386", "AAI-DLM-001"].includes(f.rule.id),
+    );
+    expect(results.map((f) => `${f.rule.id}:${f.status}`)).toEqual([
+      "AAI-EC2-002:passed",
+      "CKV_AWS_386:passed",
+      "AAI-DLM-001:passed",
+    ]);
+  });
+});

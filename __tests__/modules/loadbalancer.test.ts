@@ -1,0 +1,738 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  ERROR_PAGES,
+  MAX_FIXED_RESPONSE_BYTES,
+  PAGES_DIR,
+  readErrorPage,
+  repoRoot,
+} from "../../modules/loadbalancer/error-pages";
+import { LoadBalancer, type LoadBalancerProps } from "../../modules/loadbalancer";
+import { MANAGED_RULE_GROUPS } from "../../modules/loadbalancer/waf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Networking } from "../../modules/networking";
+import { KmsKey } from "../../modules/security/kms-key";
+import { SecureBucket } from "../../modules/storage/secure-bucket";
+import { evaluate } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { albRules } from "../../policies/rules/alb";
+import { securityGroupRules } from "../../policies/rules/security-groups";
+import { wafRules } from "../../policies/rules/waf";
+import { WAIVERS } from "../../policies/waivers";
+import { type StackJson, policyOf, resourcesOf, stackDoc, synthScope, valuesOf } from "../helpers/synth";
+
+const ACCOUNT = "123456789012";
+const pagesDir = join(repoRoot(), PAGES_DIR);
+const page = (file: string) => readFileSync(join(pagesDir, file), "utf8");
+
+/** A LoadBalancer in a test stack, with an SSE-S3 log bucket whose policy admits ELB log delivery. */
+const build =
+  (over: Partial<LoadBalancerProps> = {}, serviceSecurityGroupId?: string) =>
+  (scope: Construct) => {
+    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const logs = new SecureBucket(scope, "logs", { bucketName: "test-logs" });
+    logs.addToResourcePolicy({
+      sid: "ElbLogDelivery",
+      principals: { AWS: "arn:aws:iam::033677994240:root" },
+      actions: ["s3:PutObject"],
+      resources: [`${logs.bucketArn}/alb/AWSLogs/${ACCOUNT}/*`],
+    });
+    const lb = new LoadBalancer(scope, "load-balancer", {
+      name: "air-applied-ai-alb-staging",
+      wafName: "air-applied-ai-waf-staging",
+      accountId: ACCOUNT,
+      vpcId: "vpc-123",
+      publicSubnetIds: ["subnet-a", "subnet-b"],
+      subnetAvailabilityZones: ["us-east-2a", "us-east-2b"],
+      key,
+      accessLogs: { bucketName: logs.bucketName, prefix: "alb", policy: logs.policy },
+      domainName: "api.example.com",
+      hostedZoneName: "example.com",
+      idleTimeoutSeconds: 120,
+      deletionProtection: true,
+      targetPort: 8000,
+      healthCheckPath: "/health",
+      deregistrationDelaySeconds: 30,
+      wafRateLimit: 2000,
+      ...over,
+    });
+    if (serviceSecurityGroupId) lb.allowTrafficTo(serviceSecurityGroupId, 8000);
+  };
+
+/**
+ * The resource of `type` whose construct path ends with `suffix`: by metadata path in full synths, by
+ * logical name (path segments joined by "_", plus a hash) in Testing.synthScope output, which has no metadata.
+ */
+function entry(stack: StackJson, type: string, suffix: string): [string, Record<string, any>] {
+  const found = resourcesOf(stack, type).filter(([name, v]) => {
+    const path = v["//"]?.metadata?.path;
+    return path
+      ? path.endsWith(suffix)
+      : name.replace(/_[0-9A-F]{8}$/, "").endsWith(suffix.replace(/\//g, "_"));
+  });
+  if (found.length !== 1) throw new Error(`expected one ${type} at *${suffix}, found ${found.length}`);
+  return found[0];
+}
+const one = (stack: StackJson, type: string, suffix: string) => entry(stack, type, suffix)[1];
+const logicalName = (stack: StackJson, type: string, suffix: string) => entry(stack, type, suffix)[0];
+const ref = (stack: StackJson, type: string, suffix: string, attribute: string) =>
+  `\${${type}.${logicalName(stack, type, suffix)}.${attribute}}`;
+const withoutMetadata = (values: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values).filter(([k]) => k !== "//"));
+
+describe("LoadBalancer", () => {
+  const stack = synthScope(build({}, "sg-service"));
+
+  test("security group: 443 and 80 from 0.0.0.0/0 only; egress only to the service group on the container port", () => {
+    const ingress = valuesOf(stack, "aws_vpc_security_group_ingress_rule");
+    expect(ingress.map((r) => [r.cidr_ipv4, r.ip_protocol, r.from_port, r.to_port])).toEqual([
+      ["0.0.0.0/0", "tcp", 443, 443],
+      ["0.0.0.0/0", "tcp", 80, 80],
+    ]);
+    expect(ingress[1].description).toMatch(/301 redirect to HTTPS/);
+    expect(valuesOf(stack, "aws_vpc_security_group_egress_rule")).toEqual([
+      expect.objectContaining({
+        referenced_security_group_id: "sg-service",
+        ip_protocol: "tcp",
+        from_port: 8000,
+        to_port: 8000,
+      }),
+    ]);
+    expect(valuesOf(synthScope(build()), "aws_vpc_security_group_egress_rule")).toEqual([]);
+  });
+
+  test("ALB: internet-facing, named, HTTP/2, strict headers, defensive desync, idle timeout, deletion protection", () => {
+    const alb = one(stack, "aws_lb", "load-balancer/alb");
+    expect(alb).toMatchObject({
+      name: "air-applied-ai-alb-staging",
+      internal: false,
+      load_balancer_type: "application",
+      subnets: ["subnet-a", "subnet-b"],
+      security_groups: [ref(stack, "aws_security_group", "load-balancer/security-group", "id")],
+      enable_http2: true,
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "defensive",
+      idle_timeout: 120,
+      enable_deletion_protection: true,
+    });
+    expect(alb.name.length).toBeLessThanOrEqual(32);
+  });
+
+  test("access logs go to the log bucket, and the ALB depends on that bucket's policy", () => {
+    const alb = one(stack, "aws_lb", "load-balancer/alb");
+    expect(alb.access_logs).toEqual({
+      bucket: ref(stack, "aws_s3_bucket", "logs/bucket", "bucket"),
+      prefix: "alb",
+      enabled: true,
+    });
+    expect(alb.depends_on).toEqual([
+      `aws_s3_bucket_policy.${logicalName(stack, "aws_s3_bucket_policy", "logs/policy")}`,
+    ]);
+  });
+
+  test("HTTPS listener: TLS 1.3/1.2 policy, the validation's certificate_arn, 404 page for other hosts", () => {
+    const https = one(stack, "aws_lb_listener", "load-balancer/https");
+    expect(https).toMatchObject({
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificate_arn: ref(
+        stack,
+        "aws_acm_certificate_validation",
+        "load-balancer/certificate/validation",
+        "certificate_arn",
+      ),
+      routing_http_response_strict_transport_security_header_value:
+        expect.stringMatching(/^max-age=31536000/),
+    });
+    expect(https.default_action).toEqual([
+      {
+        type: "fixed-response",
+        fixed_response: {
+          content_type: "text/html",
+          status_code: "404",
+          message_body: page("not-found.html"),
+        },
+      },
+    ]);
+  });
+
+  test("the domain is forwarded to the target group by a host-header rule", () => {
+    const forward = one(stack, "aws_lb_listener_rule", "load-balancer/forward");
+    expect(forward).toMatchObject({
+      listener_arn: ref(stack, "aws_lb_listener", "load-balancer/https", "arn"),
+      priority: 10,
+      condition: [{ host_header: { values: ["api.example.com"] } }],
+      action: [
+        { type: "forward", target_group_arn: ref(stack, "aws_lb_target_group", "target-group", "arn") },
+      ],
+    });
+    expect(forward.lifecycle).toBeUndefined();
+  });
+
+  test("HTTP listener only redirects to HTTPS with 301", () => {
+    const http = one(stack, "aws_lb_listener", "load-balancer/http");
+    expect(http).toMatchObject({ port: 80, protocol: "HTTP" });
+    expect(http.default_action).toEqual([
+      {
+        type: "redirect",
+        redirect: {
+          protocol: "HTTPS",
+          port: "443",
+          host: "#{host}",
+          path: "/#{path}",
+          query: "#{query}",
+          status_code: "HTTP_301",
+        },
+      },
+    ]);
+  });
+
+  test("target group: ip targets, HTTP on the container port, health check, short deregistration delay, name_prefix", () => {
+    const tg = one(stack, "aws_lb_target_group", "load-balancer/target-group");
+    expect(tg).toMatchObject({
+      target_type: "ip",
+      protocol: "HTTP",
+      port: 8000,
+      vpc_id: "vpc-123",
+      deregistration_delay: "30",
+      health_check: { path: "/health", matcher: "200", protocol: "HTTP" },
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(tg.name).toBeUndefined();
+    expect(tg.name_prefix.length).toBeLessThanOrEqual(6);
+  });
+
+  test("certificate: DNS-validated in the public zone, one record per domain_validation_options entry", () => {
+    expect(valuesOf(stack, "aws_acm_certificate")).toEqual([
+      expect.objectContaining({ domain_name: "api.example.com", validation_method: "DNS" }),
+    ]);
+    const zone = stack.data.aws_route53_zone;
+    expect(Object.values(zone)).toEqual([
+      expect.objectContaining({ name: "example.com", private_zone: false }),
+    ]);
+    const zoneId = `\${data.aws_route53_zone.${Object.keys(zone)[0]}.zone_id}`;
+    const cert = logicalName(stack, "aws_acm_certificate", "load-balancer/certificate");
+    const record = one(stack, "aws_route53_record", "certificate/validation-record");
+    expect(record).toMatchObject({
+      for_each: `\${{ for key, val in tolist(aws_acm_certificate.${cert}.domain_validation_options): val.domain_name => val }}`,
+      name: "${each.value.resource_record_name}",
+      type: "${each.value.resource_record_type}",
+      records: ["${each.value.resource_record_value}"],
+      zone_id: zoneId,
+    });
+    const records = logicalName(stack, "aws_route53_record", "certificate/validation-record");
+    expect(one(stack, "aws_acm_certificate_validation", "certificate/validation")).toMatchObject({
+      certificate_arn: `\${aws_acm_certificate.${cert}.arn}`,
+      validation_record_fqdns: `\${[ for key, val in aws_route53_record.${records}: val.fqdn]}`,
+    });
+    expect(one(stack, "aws_route53_record", "load-balancer/alias")).toMatchObject({
+      name: "api.example.com",
+      type: "A",
+      zone_id: zoneId,
+      alias: {
+        name: ref(stack, "aws_lb", "load-balancer/alb", "dns_name"),
+        zone_id: ref(stack, "aws_lb", "load-balancer/alb", "zone_id"),
+        evaluate_target_health: true,
+      },
+    });
+  });
+
+  test("an existing certificate ARN is used as is: no certificate, validation, zone or alias", () => {
+    const arn = `arn:aws:acm:us-east-2:${ACCOUNT}:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`;
+    const imported = synthScope(build({ hostedZoneName: undefined, certificateArn: arn }));
+    expect(one(imported, "aws_lb_listener", "load-balancer/https").certificate_arn).toBe(arn);
+    for (const type of ["aws_acm_certificate", "aws_acm_certificate_validation", "aws_route53_record"])
+      expect(resourcesOf(imported, type)).toEqual([]);
+    expect(imported.data?.aws_route53_zone).toBeUndefined();
+  });
+
+  test("maintenance mode adds a priority-1 503 rule for every path and leaves the listener and forward rule unchanged", () => {
+    expect(resourcesOf(stack, "aws_lb_listener_rule")).toHaveLength(1);
+    const on = synthScope(build({ maintenanceMode: true }, "sg-service"));
+    expect(one(on, "aws_lb_listener_rule", "load-balancer/maintenance")).toMatchObject({
+      listener_arn: ref(on, "aws_lb_listener", "load-balancer/https", "arn"),
+      priority: 1,
+      condition: [{ path_pattern: { values: ["/*"] } }],
+      action: [
+        {
+          type: "fixed-response",
+          fixed_response: {
+            content_type: "text/html",
+            status_code: "503",
+            message_body: page("maintenance.html"),
+          },
+        },
+      ],
+    });
+    for (const [type, suffix] of [
+      ["aws_lb_listener", "load-balancer/https"],
+      ["aws_lb_listener_rule", "load-balancer/forward"],
+      ["aws_lb", "load-balancer/alb"],
+    ])
+      expect(withoutMetadata(one(on, type, suffix))).toEqual(withoutMetadata(one(stack, type, suffix)));
+  });
+
+  test("with an alternate target group the forward rule is weighted 100/0 and ECS owns its action", () => {
+    const bg = synthScope(build({ alternateTargetGroup: true }));
+    const alternate = one(bg, "aws_lb_target_group", "load-balancer/alternate-target-group");
+    expect(alternate).toMatchObject({
+      target_type: "ip",
+      port: 8000,
+      lifecycle: { create_before_destroy: true },
+    });
+    const forward = one(bg, "aws_lb_listener_rule", "load-balancer/forward");
+    expect(forward.action[0].forward.target_group).toEqual([
+      { arn: ref(bg, "aws_lb_target_group", "load-balancer/target-group", "arn"), weight: 100 },
+      { arn: ref(bg, "aws_lb_target_group", "alternate-target-group", "arn"), weight: 0 },
+    ]);
+    expect(forward.lifecycle).toEqual({ ignore_changes: ["action"] });
+  });
+
+  describe("WAF", () => {
+    const acl = one(stack, "aws_wafv2_web_acl", "waf/web-acl");
+
+    test("REGIONAL web ACL associated with the ALB, default allow", () => {
+      expect(acl).toMatchObject({
+        name: "air-applied-ai-waf-staging",
+        scope: "REGIONAL",
+        default_action: { allow: {} },
+      });
+      expect(valuesOf(stack, "aws_wafv2_web_acl_association")).toEqual([
+        expect.objectContaining({
+          resource_arn: ref(stack, "aws_lb", "load-balancer/alb", "arn"),
+          web_acl_arn: ref(stack, "aws_wafv2_web_acl", "waf/web-acl", "arn"),
+        }),
+      ]);
+    });
+
+    test("the four managed rule groups with override_action none; blocks answer with the 403 page", () => {
+      const managed = acl.rule.filter((r: any) => r.statement.managed_rule_group_statement);
+      expect(managed.map((r: any) => r.statement.managed_rule_group_statement.name).sort()).toEqual([
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesAnonymousIpList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+      ]);
+      for (const rule of managed) {
+        expect(rule.override_action).toEqual({ none: {} });
+        expect(rule.action).toBeUndefined();
+        const statement = rule.statement.managed_rule_group_statement;
+        expect(statement.vendor_name).toBe("AWS");
+        for (const override of statement.rule_action_override)
+          expect(override.action_to_use).toEqual({
+            block: { custom_response: { response_code: 403, custom_response_body_key: "blocked" } },
+          });
+      }
+      const names = managed.flatMap((r: any) =>
+        r.statement.managed_rule_group_statement.rule_action_override.map((o: any) => o.name),
+      );
+      expect(names).toContain("Log4JRCE_BODY");
+      expect(names).not.toContain("AWSManagedIPDDoSList");
+      expect(MANAGED_RULE_GROUPS).toHaveLength(4);
+    });
+
+    test("a per-IP rate-based rule with the configured limit answers 429 with the rate-limited page", () => {
+      const rate = acl.rule.find((r: any) => r.statement.rate_based_statement);
+      expect(rate.statement.rate_based_statement).toEqual({
+        limit: 2000,
+        aggregate_key_type: "IP",
+        evaluation_window_sec: 300,
+      });
+      expect(rate.action).toEqual({
+        block: { custom_response: { response_code: 429, custom_response_body_key: "rate-limited" } },
+      });
+      expect(acl.custom_response_body).toEqual([
+        { key: "blocked", content: page("blocked.html"), content_type: "TEXT_HTML" },
+        { key: "rate-limited", content: page("rate-limited.html"), content_type: "TEXT_HTML" },
+      ]);
+    });
+
+    test("visibility config on the ACL and every rule; unique priorities", () => {
+      expect(acl.visibility_config).toEqual({
+        cloudwatch_metrics_enabled: true,
+        metric_name: "air-applied-ai-waf-staging",
+        sampled_requests_enabled: true,
+      });
+      expect(acl.rule).toHaveLength(5);
+      for (const rule of acl.rule) expect(rule.visibility_config.cloudwatch_metrics_enabled).toBe(true);
+      expect(new Set(acl.rule.map((r: any) => r.priority)).size).toBe(5);
+      expect(new Set(acl.rule.map((r: any) => r.visibility_config.metric_name)).size).toBe(5);
+    });
+
+    test("logging to an encrypted 30-day aws-waf-logs-* group, by ARN without :*, Authorization redacted", () => {
+      const group = one(stack, "aws_cloudwatch_log_group", "waf/logs/group");
+      expect(group).toMatchObject({
+        name: "aws-waf-logs-air-applied-ai-waf-staging",
+        retention_in_days: 30,
+        kms_key_id: ref(stack, "aws_kms_key", "kms/key", "arn"),
+      });
+      const logging = one(stack, "aws_wafv2_web_acl_logging_configuration", "waf/logging");
+      expect(logging).toMatchObject({
+        resource_arn: ref(stack, "aws_wafv2_web_acl", "waf/web-acl", "arn"),
+        log_destination_configs: [ref(stack, "aws_cloudwatch_log_group", "waf/logs/group", "arn")],
+        redacted_fields: [{ single_header: { name: "authorization" } }],
+      });
+      // The key admits CloudWatch Logs (it encrypts the group); the group admits vended-log delivery.
+      const keyPolicy = policyOf(one(stack, "aws_kms_key", "kms/key"));
+      expect(keyPolicy.Statement.map((s) => s.Principal.Service ?? s.Principal.AWS)).toContain(
+        "logs.us-east-2.amazonaws.com",
+      );
+      const delivery = policyOf(
+        one(stack, "aws_cloudwatch_log_resource_policy", "waf/delivery-policy"),
+        "policy_document",
+      );
+      expect(delivery.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Resource: `${ref(stack, "aws_cloudwatch_log_group", "waf/logs/group", "arn")}:log-stream:*`,
+          Condition: expect.objectContaining({ StringEquals: { "aws:SourceAccount": ACCOUNT } }),
+        }),
+      ]);
+    });
+  });
+
+  test.each<[string, Partial<LoadBalancerProps>, RegExp]>([
+    [
+      "name over 32 chars",
+      { name: "air-applied-ai-application-lb-staging" },
+      /name = "air-applied-ai-application-lb-staging": must be 1-32 chars/,
+    ],
+    ["internal- name", { name: "internal-api" }, /starting with "internal-"/],
+    [
+      "one AZ",
+      { publicSubnetIds: ["subnet-a", "subnet-b"], subnetAvailabilityZones: ["us-east-2a", "us-east-2a"] },
+      /subnetAvailabilityZones = \["us-east-2a","us-east-2a"\]: must be at least two distinct AZs/,
+    ],
+    [
+      "one subnet",
+      { publicSubnetIds: ["subnet-a"], subnetAvailabilityZones: ["us-east-2a"] },
+      /at least two distinct AZs/,
+    ],
+    [
+      "zone and certificate ARN",
+      { certificateArn: `arn:aws:acm:us-east-2:${ACCOUNT}:certificate/0f0e0d0c-0b0a-0908-0706-050403020100` },
+      /give exactly one of hostedZoneName .* or certificateArn/,
+    ],
+    [
+      "certificate in another region",
+      {
+        hostedZoneName: undefined,
+        certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`,
+      },
+      /certificateArn = "arn:aws:acm:us-east-1:.*": must be an ACM certificate ARN in us-east-2/,
+    ],
+    [
+      "unknown TLS policy",
+      { tlsPolicy: "ELBSecurityPolicy-2016-08" as never },
+      /tlsPolicy = "ELBSecurityPolicy-2016-08": must be one of/,
+    ],
+    ["idle timeout", { idleTimeoutSeconds: 5000 }, /idleTimeoutSeconds = 5000: must be an integer 1-4000/],
+    ["rate limit", { wafRateLimit: 5 }, /rateLimit = 5: must be an integer 10-2000000000/],
+  ])("rejects %s", (_, over, message) => {
+    expect(() => synthScope(build(over))).toThrow(message);
+  });
+});
+
+describe("error pages", () => {
+  test.each(Object.entries(ERROR_PAGES))(
+    "%s page exists, is HTML and fits an ALB fixed response",
+    (_, { file }) => {
+      const bytes = readFileSync(join(pagesDir, file));
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes.length).toBeLessThanOrEqual(MAX_FIXED_RESPONSE_BYTES);
+      expect(bytes.toString("utf8")).toMatch(/^<!doctype html>/i);
+    },
+  );
+
+  test("status codes: maintenance 503, not found 404, WAF blocked 403, rate limited 429", () => {
+    expect(Object.fromEntries(Object.entries(ERROR_PAGES).map(([k, v]) => [k, v.statusCode]))).toEqual({
+      maintenance: 503,
+      notFound: 404,
+      blocked: 403,
+      rateLimited: 429,
+    });
+  });
+
+  test("the repo root is found from the compiled location too (dist/modules/loadbalancer)", () => {
+    const root = repoRoot();
+    expect(repoRoot(join(root, "dist", "modules", "loadbalancer"))).toBe(root);
+    expect(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name).toBe(
+      "air-applied-ai-infrastructure",
+    );
+  });
+
+  describe("with a page over 1024 bytes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aai-pages-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    for (const { file } of Object.values(ERROR_PAGES)) writeFileSync(join(dir, file), page(file));
+    const big = `<!doctype html><p>${"x".repeat(MAX_FIXED_RESPONSE_BYTES)}</p>`;
+    writeFileSync(join(dir, "maintenance.html"), big);
+
+    test("readErrorPage throws naming the file, its size and the limit", () => {
+      expect(() => readErrorPage(join(dir, "maintenance.html"))).toThrow(
+        new RegExp(`maintenance\\.html is ${Buffer.byteLength(big)} bytes: must be <= 1024 bytes`),
+      );
+    });
+
+    test("a multi-byte page is measured in bytes, not characters", () => {
+      const path = join(dir, "utf8.html");
+      writeFileSync(path, "é".repeat(600)); // 600 characters, 1200 bytes
+      expect(() => readErrorPage(path)).toThrow(/1200 bytes/);
+    });
+
+    test("the LoadBalancer refuses to synthesize with it", () => {
+      expect(() => synthScope(build({ errorPagesDir: dir }))).toThrow(/maintenance\.html is \d+ bytes/);
+      writeFileSync(join(dir, "maintenance.html"), page("maintenance.html"));
+      expect(() => synthScope(build({ errorPagesDir: dir }))).not.toThrow();
+    });
+  });
+});
+
+/** Runs the ALB, WAF and security-group rules over a stack and returns the ids of the failed ones. */
+function failedRules(json: StackJson, name = "prod"): string[] {
+  return evaluate(stackDoc(name, json), [...albRules, ...wafRules, ...securityGroupRules], WAIVERS)
+    .filter((f) => f.status === "failed")
+    .map((f) => f.rule.id);
+}
+
+/**
+ * A full synth (metadata paths included, as the policy CLI sees it) of networking, the project key, an
+ * SSE-S3 log bucket admitting ELB log delivery, and a LoadBalancer: what the policy rules are tested on.
+ */
+function composedStack(): StackJson {
+  const outdir = mkdtempSync(join(tmpdir(), "aai-lb-"));
+  try {
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "prod");
+    new AwsProvider(stack, "aws", { region: "us-east-2" });
+    const key = new KmsKey(stack, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const net = new Networking(stack, "networking", {
+      namePrefix: "air-applied-ai",
+      accountId: ACCOUNT,
+      vpcCidr: "10.0.0.0/16",
+      availabilityZones: ["us-east-2a", "us-east-2b"],
+      publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
+      privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
+      key,
+    });
+    const logs = new SecureBucket(stack, "logs", { bucketName: "air-applied-ai-logs" });
+    logs.addToResourcePolicy({
+      sid: "ElbLogDelivery",
+      principals: { AWS: "arn:aws:iam::033677994240:root" },
+      actions: ["s3:PutObject"],
+      resources: [`${logs.bucketArn}/alb/AWSLogs/${ACCOUNT}/*`],
+    });
+    new LoadBalancer(stack, "load-balancer", {
+      name: "air-applied-ai-alb",
+      wafName: "air-applied-ai-waf",
+      accountId: ACCOUNT,
+      vpcId: net.vpcId,
+      publicSubnetIds: net.publicSubnetIds,
+      subnetAvailabilityZones: net.availabilityZones,
+      key,
+      accessLogs: { bucketName: logs.bucketName, prefix: "alb", policy: logs.policy },
+      domainName: "api.air-applied-ai.com",
+      hostedZoneName: "air-applied-ai.com",
+      deletionProtection: true,
+      targetPort: 8000,
+      healthCheckPath: "/health",
+      wafRateLimit: 2000,
+      alternateTargetGroup: true,
+    }).allowTrafficTo("sg-0123456789abcdef0", 8000);
+    app.synth();
+    return JSON.parse(readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8"));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe("policy rules for the ALB and WAF", () => {
+  const prod = composedStack();
+
+  test("the composed stack passes every ALB and WAF rule; only the documented waivers apply", () => {
+    const findings = evaluate(stackDoc("prod", prod), RULES, WAIVERS).filter((f) =>
+      /load-balancer/.test(f.resource.path),
+    );
+    expect(findings.filter((f) => f.status === "failed").map((f) => f.rule.id)).toEqual([]);
+    expect([...new Set(findings.filter((f) => f.status === "waived").map((f) => f.rule.id))].sort()).toEqual([
+      "CKV_AWS_260",
+      "CKV_AWS_338",
+      "CKV_AWS_378",
+    ]);
+    const ids = new Set(findings.map((f) => f.rule.id));
+    for (const id of [
+      "CKV_AWS_2",
+      "CKV2_AWS_20",
+      "CKV_AWS_103",
+      "CKV2_AWS_74",
+      "AWS-0047",
+      "CKV_AWS_131",
+      "CKV_AWS_91",
+      "CKV_AWS_150",
+      "CKV_AWS_328",
+      "CKV_AWS_261",
+      "CKV2_AWS_28",
+      "CKV2_AWS_76",
+      "CKV_AWS_192",
+      "CKV_AWS_175",
+      "CKV_AWS_342",
+      "CKV2_AWS_31",
+      "AAI-ALB-002",
+      "AAI-ALB-003",
+      "AAI-ALB-004",
+      "AAI-ALB-005",
+      "AAI-ALB-006",
+      "AAI-ALB-007",
+      "AAI-WAF-003",
+      "AAI-WAF-004",
+      "AAI-WAF-005",
+    ])
+      expect(ids).toContain(id);
+  });
+
+  /** A deep copy of prod with one resource (found by type and path suffix) changed. */
+  const mutated = (type: string, suffix: string, change: (v: any, stack: StackJson) => void) => {
+    const copy = structuredClone(prod);
+    change(one(copy, type, suffix), copy);
+    return copy;
+  };
+  const acl = "waf/web-acl";
+  const groupRule = (v: any, name: string) =>
+    v.rule.find((r: any) => r.statement.managed_rule_group_statement?.name === name);
+
+  test.each<[string, string, string, (v: any, stack: StackJson) => void]>([
+    [
+      "CKV_AWS_2",
+      "aws_lb_listener",
+      "load-balancer/http",
+      (v) => (v.default_action = [{ type: "fixed-response" }]),
+    ],
+    [
+      "CKV2_AWS_20",
+      "aws_lb_listener",
+      "load-balancer/http",
+      (v) => (v.default_action[0].redirect.protocol = "HTTP"),
+    ],
+    [
+      "CKV_AWS_103",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.ssl_policy = "ELBSecurityPolicy-2016-08"),
+    ],
+    ["CKV2_AWS_74", "aws_lb_listener", "load-balancer/https", (v) => delete v.ssl_policy],
+    [
+      "AWS-0047",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.ssl_policy = "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06"),
+    ],
+    ["CKV_AWS_131", "aws_lb", "load-balancer/alb", (v) => delete v.drop_invalid_header_fields],
+    ["CKV_AWS_91", "aws_lb", "load-balancer/alb", (v) => (v.access_logs.enabled = false)],
+    ["CKV_AWS_150", "aws_lb", "load-balancer/alb", (v) => (v.enable_deletion_protection = false)],
+    ["CKV_AWS_328", "aws_lb", "load-balancer/alb", (v) => (v.desync_mitigation_mode = "monitor")],
+    ["AAI-ALB-001", "aws_lb", "load-balancer/alb", (v) => delete v.enable_http2],
+    ["CKV_AWS_261", "aws_lb_target_group", "load-balancer/target-group", (v) => delete v.health_check.path],
+    [
+      "CKV2_AWS_28",
+      "aws_wafv2_web_acl_association",
+      "waf/association",
+      (v) => (v.resource_arn = "arn:other"),
+    ],
+    ["AAI-ALB-002", "aws_lb", "load-balancer/alb", (v) => (v.subnets = [v.subnets[0], v.subnets[0]])],
+    ["AAI-ALB-003", "aws_lb", "load-balancer/alb", (v) => (v.name = "air-applied-ai-application-lb-prod-1")],
+    ["AAI-ALB-003", "aws_lb_target_group", "load-balancer/target-group", (v) => (v.name_prefix = "air-api-")],
+    ["AAI-ALB-004", "aws_lb_target_group", "load-balancer/target-group", (v) => (v.target_type = "instance")],
+    [
+      "AAI-ALB-005",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) =>
+        (v.certificate_arn = v.certificate_arn.replace(
+          /aws_acm_certificate_validation\.([\w-]+)\.certificate_arn/,
+          "aws_acm_certificate.$1.arn",
+        )),
+    ],
+    [
+      "AAI-ALB-006",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.default_action[0].fixed_response.message_body = "x".repeat(1025)),
+    ],
+    [
+      "AAI-ALB-006",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.default_action[0].fixed_response.content_type = "text/xml"),
+    ],
+    ["AAI-ALB-007", "aws_lb", "load-balancer/alb", (v) => delete v.depends_on],
+    ["AAI-ALB-007", "aws_lb", "load-balancer/alb", (v) => (v.access_logs.prefix = "elsewhere")],
+    ["CKV_AWS_175", "aws_wafv2_web_acl", acl, (v) => (v.rule = [])],
+    ["CKV_AWS_342", "aws_wafv2_web_acl", acl, (v) => delete v.rule[0].action],
+    [
+      "CKV_AWS_192",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (groupRule(v, "AWSManagedRulesKnownBadInputsRuleSet").override_action = { count: {} }),
+    ],
+    [
+      "CKV_AWS_192",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) =>
+        groupRule(
+          v,
+          "AWSManagedRulesKnownBadInputsRuleSet",
+        ).statement.managed_rule_group_statement.rule_action_override.push({
+          name: "Log4JRCE_BODY",
+          action_to_use: { count: {} },
+        }),
+    ],
+    [
+      "CKV2_AWS_76",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (v.rule = v.rule.filter((r: any) => r !== groupRule(v, "AWSManagedRulesAnonymousIpList"))),
+    ],
+    [
+      "AAI-WAF-001",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (v.rule = v.rule.filter((r: any) => r !== groupRule(v, "AWSManagedRulesCommonRuleSet"))),
+    ],
+    [
+      "AAI-WAF-002",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (v.rule = v.rule.filter((r: any) => !r.statement.rate_based_statement)),
+    ],
+    [
+      "CKV2_AWS_31",
+      "aws_wafv2_web_acl_logging_configuration",
+      "waf/logging",
+      (v) => (v.resource_arn = "arn:other"),
+    ],
+    ["AAI-WAF-003", "aws_wafv2_web_acl", acl, (v) => (v.scope = "CLOUDFRONT")],
+    ["AAI-WAF-004", "aws_wafv2_web_acl", acl, (v) => delete v.rule[2].visibility_config],
+    ["AAI-WAF-004", "aws_wafv2_web_acl", acl, (v) => (v.rule[1].priority = v.rule[2].priority)],
+    [
+      "AAI-WAF-005",
+      "aws_wafv2_web_acl_logging_configuration",
+      "waf/logging",
+      (v) => (v.log_destination_configs = [`${v.log_destination_configs[0]}:*`]),
+    ],
+    ["AAI-WAF-005", "aws_cloudwatch_log_group", "waf/logs/group", (v) => (v.name = "/air-applied-ai/waf")],
+    [
+      "AAI-WAF-006",
+      "aws_wafv2_web_acl_logging_configuration",
+      "waf/logging",
+      (v) => delete v.redacted_fields,
+    ],
+  ])("%s fails when %s *%s is misconfigured", (id, type, suffix, change) => {
+    expect(failedRules(prod)).toEqual([]);
+    expect(failedRules(mutated(type, suffix, change))).toContain(id);
+  });
+});

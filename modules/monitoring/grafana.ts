@@ -1,0 +1,93 @@
+/**
+ * Amazon Managed Grafana: one workspace per environment with the Prometheus (AMP) and CloudWatch data
+ * sources. With SERVICE_MANAGED permissions the API does not create the service role (TPA#24342), so
+ * the workspace gets an explicit role trusted by grafana.amazonaws.com that may query this AMP
+ * workspace, read CloudWatch metrics/alarms/logs and publish to the alert topic.
+ * The dashboards are JSON files in ./dashboards, provisioned by scripts/provision-grafana.mjs.
+ */
+import { GrafanaWorkspace as GrafanaWorkspaceResource } from "@cdktf/provider-aws/lib/grafana-workspace";
+import { Construct } from "constructs";
+import { REGION } from "../../lib/naming";
+import type { KmsKey } from "../security/kms-key";
+import { ServiceRole } from "../security/service-role";
+import type { PrometheusWorkspace } from "./prometheus";
+
+export const GRAFANA_AUTHENTICATION_PROVIDERS = ["AWS_SSO", "SAML"] as const;
+export type GrafanaAuthentication = (typeof GRAFANA_AUTHENTICATION_PROVIDERS)[number];
+
+/** CloudWatch/Logs/EC2/tag read actions the CloudWatch data source needs ("*": no resource-level permissions). */
+const CLOUDWATCH_READ = [
+  "cloudwatch:DescribeAlarmsForMetric",
+  "cloudwatch:DescribeAlarmHistory",
+  "cloudwatch:DescribeAlarms",
+  "cloudwatch:ListMetrics",
+  "cloudwatch:GetMetricData",
+  "cloudwatch:GetInsightRuleReport",
+  "logs:DescribeLogGroups",
+  "logs:GetQueryResults",
+  "logs:StopQuery",
+  "ec2:DescribeTags",
+  "ec2:DescribeInstances",
+  "ec2:DescribeRegions",
+  "tag:GetResources",
+  "aps:ListWorkspaces",
+];
+
+export interface GrafanaProps {
+  readonly namePrefix: string;
+  readonly accountId: string;
+  /** "AWS_SSO" needs IAM Identity Center enabled in the account; "SAML" needs a SAML configuration. */
+  readonly authentication: GrafanaAuthentication;
+  readonly prometheus: PrometheusWorkspace;
+  /** Alert topic (Grafana alerting's SNS contact point) and its CMK. */
+  readonly alertTopicArn: string;
+  readonly key: KmsKey;
+}
+
+export class Grafana extends Construct {
+  public readonly workspaceId: string;
+  /** e.g. g-abc123.grafana-workspace.us-east-2.amazonaws.com */
+  public readonly endpoint: string;
+  public readonly roleArn: string;
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    if (!GRAFANA_AUTHENTICATION_PROVIDERS.includes(props.authentication))
+      throw new Error(
+        `Grafana: authentication = "${props.authentication}": must be one of ${GRAFANA_AUTHENTICATION_PROVIDERS.join(", ")}`,
+      );
+    const role = new ServiceRole(this, "role", {
+      roleName: `${props.namePrefix}-grafana`,
+      description: "Managed Grafana: query AMP, read CloudWatch, publish alerts",
+      servicePrincipal: "grafana.amazonaws.com",
+      accountId: props.accountId,
+    });
+    props.prometheus.grantQuery(role);
+    role.addToPolicy({
+      actions: ["kms:Decrypt"],
+      resources: [props.key.keyArn],
+      conditions: { StringEquals: { "kms:ViaService": `aps.${REGION}.amazonaws.com` } },
+    });
+    role.addToPolicy({ actions: CLOUDWATCH_READ, resources: ["*"] });
+    role.addToPolicy({
+      actions: ["logs:StartQuery", "logs:GetLogGroupFields", "logs:GetLogEvents"],
+      resources: [`arn:aws:logs:${REGION}:${props.accountId}:log-group:*`],
+    });
+    role.addToPolicy({ actions: ["sns:Publish"], resources: [props.alertTopicArn] });
+    role.addToPolicy({ actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [props.key.keyArn] });
+
+    const workspace = new GrafanaWorkspaceResource(this, "workspace", {
+      name: props.namePrefix,
+      description: `${props.namePrefix}: API, vector search, cache and resource dashboards`,
+      accountAccessType: "CURRENT_ACCOUNT",
+      authenticationProviders: [props.authentication],
+      permissionType: "SERVICE_MANAGED",
+      roleArn: role.roleArn,
+      dataSources: ["PROMETHEUS", "CLOUDWATCH"],
+      notificationDestinations: ["SNS"],
+    });
+    this.workspaceId = workspace.id;
+    this.endpoint = workspace.endpoint;
+    this.roleArn = role.roleArn;
+  }
+}
