@@ -286,7 +286,7 @@ const monitoring = z.object({
       dlqMessages: z.number().int().min(0).default(0),
       queueOldestMessageSeconds: z.number().int().positive().default(900),
     })
-    .default({} as never),
+    .prefault({}),
   /** Amazon Managed Grafana workspace authentication. */
   grafanaAuthentication: z.enum(["AWS_SSO", "SAML"]).default("AWS_SSO"),
 });
@@ -305,12 +305,12 @@ export const environmentSchema = z
     /** Protect stateful resources (prevent_destroy, no force_destroy, final snapshots). Required in prod. */
     protectStatefulResources: z.boolean(),
     network,
-    security: security.default({} as never),
-    logging: logging.default({} as never),
-    storage: storage.default({} as never),
+    security: security.prefault({}),
+    logging: logging.prefault({}),
+    storage: storage.prefault({}),
     database,
     cache,
-    queue: queue.default({} as never),
+    queue: queue.prefault({}),
     ecs,
     loadBalancer,
     monitoring,

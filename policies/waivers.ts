@@ -35,4 +35,21 @@ export const WAIVERS: Waiver[] = [
     reason:
       "dev runs a single Redis node (config cache.numCacheClusters = 1, multiAz = false) to save cost; automatic failover needs a replica. The config schema requires >= 2 nodes whenever multiAz is on, and staging and prod run Multi-AZ with failover.",
   },
+  {
+    ruleId: "CKV_AWS_145",
+    path: /\/storage\/logs\/bucket$/,
+    reason:
+      "ALB access logs can only be delivered to buckets with SSE-S3 (AWS ELB docs, enable-access-logging); the logs bucket holds access logs only, never data.",
+  },
+  {
+    ruleId: "CKV_AWS_18",
+    path: /\/storage\/logs\/bucket$/,
+    reason: "The logs bucket is the access-log target itself; logging it into itself would loop.",
+  },
+  {
+    ruleId: "CKV_AWS_18",
+    path: /^bootstrap\/state\/bucket$/,
+    reason:
+      "The state bucket is read and written only by the CI plan/deploy roles and operators, whose calls CloudTrail records; a separate access-log bucket for it would itself need this waiver.",
+  },
 ];

@@ -3,6 +3,11 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import { PROJECT, REGION, envName } from "../lib/naming";
 import { Cache } from "../modules/cache";
+import { Database } from "../modules/database";
+import { LoadBalancer } from "../modules/loadbalancer";
+import { Queue } from "../modules/queue";
+import { Storage } from "../modules/storage";
+import { Monitoring } from "../modules/monitoring";
 import { Networking } from "../modules/networking";
 import { KmsKey } from "../modules/security/kms-key";
 import { BaseStack } from "./base-stack";
@@ -18,8 +23,18 @@ export class EnvironmentStack extends BaseStack {
   public readonly config: EnvironmentConfig;
   public readonly key: KmsKey;
   public readonly networking: Networking;
+  /** S3: raw data, processed data, logs. */
+  public readonly storage: Storage;
+  /** SQS work queue + DLQ. */
+  public readonly queue: Queue;
+  /** Internet-facing ALB, TLS certificate, WAF, error pages. */
+  public readonly loadBalancer: LoadBalancer;
   /** ElastiCache Redis; the ECS tier admits its tasks with cache.allowFrom(sg) and cache.grantReadAuthToken(role). */
   public readonly cache: Cache;
+  /** Qdrant on EC2; the ECS tier admits its tasks with database.allowFrom(sg) and database.grantReadApiKey(role). */
+  public readonly database: Database;
+  /** Alert topic, alarms, dashboards, AMP + collector, Grafana, budget (built last: it watches every tier). */
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -66,6 +81,65 @@ export class EnvironmentStack extends BaseStack {
     this.output("availability_zones", this.networking.availabilityZones, "Availability zones used");
     this.output("kms_key_arn", this.key.keyArn, "Project CMK ARN");
 
+    this.storage = new Storage(this, "storage", {
+      environment: config.name,
+      accountId: this.accountId,
+      key: this.key,
+      bucketNames: config.storage.bucketNames,
+      rawDataInfrequentAccessDays: config.storage.rawDataInfrequentAccessDays,
+      processedGlacierDays: config.storage.processedGlacierDays,
+      noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
+      accessLogExpirationDays: config.storage.accessLogExpirationDays,
+      protect,
+    });
+    this.output("raw_data_bucket", this.storage.rawData.bucketName, "Raw data bucket");
+    this.output("processed_bucket", this.storage.processed.bucketName, "Processed data bucket");
+    this.output("logs_bucket", this.storage.logs.bucketName, "Access-log bucket (S3 server access, ALB)");
+
+    this.queue = new Queue(this, "queue", {
+      queueName: `${namePrefix}-jobs`,
+      key: this.key,
+      visibilityTimeoutSeconds: config.queue.visibilityTimeoutSeconds,
+      messageRetentionSeconds: config.queue.messageRetentionSeconds,
+      maxReceiveCount: config.queue.maxReceiveCount,
+      receiveWaitTimeSeconds: config.queue.receiveWaitTimeSeconds,
+    });
+    this.output("queue_url", this.queue.queueUrl, "SQS work queue URL");
+    this.output("dlq_url", this.queue.dlqUrl, "SQS dead-letter queue URL");
+
+    const lb = config.loadBalancer;
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
+      name: envName(config.name, `${PROJECT}-alb`),
+      wafName: envName(config.name, `${PROJECT}-waf`),
+      accountId: this.accountId,
+      vpcId: this.networking.vpcId,
+      publicSubnetIds: this.networking.publicSubnetIds,
+      subnetAvailabilityZones: this.networking.availabilityZones,
+      key: this.key,
+      accessLogs: {
+        bucketName: this.storage.logs.bucketName,
+        prefix: this.storage.albLogPrefix,
+        policy: this.storage.logs.policy,
+      },
+      domainName: lb.domainName,
+      hostedZoneName: lb.hostedZoneName,
+      certificateArn: lb.certificateArn,
+      tlsPolicy: lb.tlsPolicy,
+      idleTimeoutSeconds: lb.idleTimeoutSeconds,
+      deletionProtection: lb.deletionProtection,
+      targetPort: config.ecs.containerPort,
+      healthCheckPath: config.ecs.healthCheckPath,
+      deregistrationDelaySeconds: lb.deregistrationDelaySeconds,
+      wafRateLimit: lb.wafRateLimit,
+      maintenanceMode: lb.maintenanceMode,
+      alternateTargetGroup: config.ecs.deploymentStrategy !== "ROLLING",
+    });
+    this.output(
+      "alb_dns_name",
+      this.loadBalancer.albDnsName,
+      "ALB DNS name (target of the domain's alias record)",
+    );
+
     this.cache = new Cache(this, "cache", {
       namePrefix,
       vpcId: this.networking.vpcId,
@@ -88,6 +162,69 @@ export class EnvironmentStack extends BaseStack {
     this.output("redis_primary_endpoint", cache.primaryEndpointAddress, "Redis primary endpoint (TLS, 6379)");
     this.output("redis_reader_endpoint", cache.readerEndpointAddress, "Redis reader endpoint (TLS, 6379)");
     this.output("redis_auth_secret_arn", cache.authTokenSecretArn, "Secrets Manager ARN of the AUTH token");
+
+    // Qdrant in the first private subnet (its AZ also holds dev's single NAT); the data volume follows.
+    this.database = new Database(this, "database", {
+      namePrefix,
+      accountId: this.accountId,
+      vpcId: this.networking.vpcId,
+      subnetId: this.networking.privateSubnetIds[0],
+      availabilityZone: this.networking.availabilityZones[0],
+      key: this.key,
+      snapshotBucket: this.storage.qdrantSnapshots,
+      privateZoneName: `${config.name}.${PROJECT}.internal`,
+      instanceType: config.database.instanceType,
+      dataVolumeSizeGiB: config.database.dataVolumeSizeGiB,
+      dataVolumeIops: config.database.dataVolumeIops,
+      dataVolumeThroughput: config.database.dataVolumeThroughput,
+      qdrantVersion: config.database.qdrantVersion,
+      snapshotRetentionDays: config.database.snapshotRetentionDays,
+      snapshotTimeUtc: config.database.snapshotTimeUtc,
+      logRetentionDays: config.logging.retentionDays,
+      protect,
+    });
+    const database = this.database;
+    this.output("qdrant_endpoint", database.endpointUrl, "Qdrant REST endpoint (private DNS; gRPC on 6334)");
+    this.output(
+      "qdrant_api_key_secret_arn",
+      database.apiKeySecretArn,
+      "Secrets Manager ARN of the Qdrant API key (sent in the api-key header)",
+    );
+
+    // Monitoring last: it is fed every other tier's identifiers. Tiers not yet in this stack are absent
+    // from its props, so their alarms and dashboard widgets appear when they are wired.
+    this.monitoring = new Monitoring(this, "monitoring", {
+      namePrefix,
+      environment: config.name,
+      accountId: this.accountId,
+      key: this.key,
+      alarmEmails: config.monitoring.alarmEmails,
+      thresholds: config.monitoring.thresholds,
+      grafanaAuthentication: config.monitoring.grafanaAuthentication,
+      monthlyBudgetUsd: config.budget.monthlyLimitUsd,
+      alb: {
+        arnSuffix: this.loadBalancer.albArnSuffix,
+        targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
+      },
+      redis: { replicationGroupId: cache.replicationGroupId, memberClusterIds: cache.memberClusterIds },
+      qdrant: {
+        instanceId: database.instanceId,
+        memoryDimensions: database.memoryMetricDimensions(),
+        diskDimensions: database.diskMetricDimensions(),
+      },
+      queue: { queueName: this.queue.queueName, dlqName: this.queue.dlqName },
+      natGatewayIds: this.networking.natGatewayIds,
+    });
+    const monitoring = this.monitoring;
+    this.output("alert_topic_arn", monitoring.alertTopicArn, "SNS topic of alarms and budget notifications");
+    this.output("cloudwatch_dashboard_name", monitoring.dashboardName, "CloudWatch dashboard name");
+    this.output("prometheus_endpoint", monitoring.prometheus.prometheusEndpoint, "AMP workspace endpoint");
+    this.output("grafana_endpoint", monitoring.grafana.endpoint, "Managed Grafana workspace URL (host)");
+    this.output(
+      "grafana_dashboard_variables",
+      monitoring.grafanaVariables,
+      "Values of the Grafana dashboards' variables (scripts/provision-grafana.mjs)",
+    );
   }
 
   /** A root-level output with a static id, so CI and other tooling can read it by name. */

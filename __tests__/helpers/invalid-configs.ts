@@ -86,6 +86,36 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     /monitoring\.alarmEmails\[0\] = "oncall-at-example\.com": must be an e-mail address/,
   ],
   [
+    "e-mail with a space",
+    (c) => (c.monitoring.alarmEmails = ["ok@example.com", "on call@example.com"]),
+    /monitoring\.alarmEmails\[1\] = "on call@example\.com": must be an e-mail address/,
+  ],
+  [
+    "no alarm e-mail",
+    (c) => (c.monitoring.alarmEmails = []),
+    /monitoring\.alarmEmails = \[\]: Too small: expected array to have >=1 items/,
+  ],
+  [
+    "p99 latency threshold below p95",
+    (c) => (c.monitoring.thresholds = { latencyP95Seconds: 2, latencyP99Seconds: 1 }),
+    /monitoring\.thresholds\.latencyP99Seconds = 1: must be >= latencyP95Seconds \(2\)/,
+  ],
+  [
+    "negative eviction threshold",
+    (c) => (c.monitoring.thresholds = { redisEvictionsPerMinute: -1 }),
+    /monitoring\.thresholds\.redisEvictionsPerMinute = -1: Too small: expected number to be >=0/,
+  ],
+  [
+    "CPU threshold above 100%",
+    (c) => (c.monitoring.thresholds = { ecsCpuPercent: 150 }),
+    /monitoring\.thresholds\.ecsCpuPercent = 150: Too big: expected number to be <=100/,
+  ],
+  [
+    "unknown Grafana authentication",
+    (c) => ((c.monitoring as { grafanaAuthentication: string }).grafanaAuthentication = "LDAP"),
+    /monitoring\.grafanaAuthentication = "LDAP": Invalid option: expected one of "AWS_SSO"\|"SAML"/,
+  ],
+  [
     "missing certificate and zone",
     (c) => delete c.loadBalancer.hostedZoneName,
     /loadBalancer\.certificateArn = \(missing\): give exactly one of loadBalancer\.hostedZoneName/,

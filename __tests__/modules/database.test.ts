@@ -14,7 +14,16 @@ import {
 import { qdrantImage, renderQdrantUserData } from "../../modules/database/user-data";
 import { KmsKey } from "../../modules/security/kms-key";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
-import { type StackJson, ref, resourcesOf, stackDoc, synthScope, valuesOf } from "../helpers/synth";
+import {
+  type StackJson,
+  byPath as byPathSynth,
+  ref,
+  resourcesOf,
+  stackDoc,
+  synthAll,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
 
 const ACCOUNT = "123456789012";
 
@@ -572,4 +581,65 @@ describe("EC2/EBS/backup policy rules fail on misconfigured resources", () => {
       "AAI-DLM-001:passed",
     ]);
   });
+});
+
+describe("Database in every environment (full synth)", () => {
+  const stacks = synthAll();
+  const of = (env: string) => ({
+    instance: byPathSynth(stacks[env], "aws_instance", "database/instance"),
+    volume: byPathSynth(stacks[env], "aws_ebs_volume", "database/data"),
+    plan: byPathSynth(stacks[env], "aws_backup_plan", "database/plan"),
+  });
+
+  test("prod carries the seed's numbers: r6g.2xlarge, 1 TB gp3, daily snapshots kept 30 days, protected", () => {
+    const { instance, volume, plan } = of("prod");
+    expect(instance.instance_type).toBe("r6g.2xlarge");
+    expect(volume).toMatchObject({ type: "gp3", size: 1024, iops: 6000, throughput: 500, encrypted: true });
+    expect(volume.lifecycle).toEqual({ prevent_destroy: true });
+    expect(plan.rule[0]).toMatchObject({ schedule: "cron(0 3 * * ? *)", lifecycle: { delete_after: 30 } });
+    expect(stacks.prod.output.qdrant_endpoint.value).toBe("http://qdrant.prod.air-applied-ai.internal:6333");
+    expect(stacks.prod.output.qdrant_api_key_secret_arn.value).toMatch(
+      /^\$\{aws_secretsmanager_secret\..+\.arn\}$/,
+    );
+  });
+
+  test("per environment: smaller hosts and volumes, 7-day retention and no protection in dev", () => {
+    const rows = ["dev", "staging", "prod"].map((env) => {
+      const { instance, volume, plan } = of(env);
+      return [
+        env,
+        instance.instance_type,
+        volume.size,
+        plan.rule[0].lifecycle.delete_after,
+        volume.lifecycle.prevent_destroy,
+      ];
+    });
+    expect(rows).toEqual([
+      ["dev", "r6g.large", 100, 7, false],
+      ["staging", "r6g.large", 200, 30, true],
+      ["prod", "r6g.2xlarge", 1024, 30, true],
+    ]);
+  });
+
+  test.each(["dev", "staging", "prod"])(
+    "%s: volume and instance in the first private subnet's AZ; snapshots go to the storage tier's prefix",
+    (env) => {
+      const stack = stacks[env];
+      const { instance, volume } = of(env);
+      const subnetName = /^\$\{aws_subnet\.([^.]+)\.id\}$/.exec(instance.subnet_id)![1];
+      const subnet = stack.resource.aws_subnet[subnetName];
+      expect(subnet.tags.Tier).toBe("private");
+      expect(subnet.availability_zone).toBe("us-east-2a");
+      expect(volume.availability_zone).toBe(subnet.availability_zone);
+      expect(instance.availability_zone).toBe(subnet.availability_zone);
+      const role = stack.resource.aws_iam_role_policy;
+      const hostPolicy = Object.values(role).find((p: any) => p.role.includes("database_role_")) as any;
+      const put = JSON.parse(hostPolicy.policy).Statement.find((s: any) =>
+        [s.Action].flat().includes("s3:PutObject"),
+      );
+      expect(put.Resource).toMatch(
+        /^\$\{aws_s3_bucket\.storage_processed_[^.]+\.arn\}\/qdrant-snapshots\/\*$/,
+      );
+    },
+  );
 });

@@ -22,7 +22,16 @@ import { albRules } from "../../policies/rules/alb";
 import { securityGroupRules } from "../../policies/rules/security-groups";
 import { wafRules } from "../../policies/rules/waf";
 import { WAIVERS } from "../../policies/waivers";
-import { type StackJson, policyOf, resourcesOf, stackDoc, synthScope, valuesOf } from "../helpers/synth";
+import {
+  type StackJson,
+  policyOf,
+  resourcesOf,
+  stackDoc,
+  synthAll,
+  synthEnvironment,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
 
 const ACCOUNT = "123456789012";
 const pagesDir = join(repoRoot(), PAGES_DIR);
@@ -554,6 +563,330 @@ describe("policy rules for the ALB and WAF", () => {
   const prod = composedStack();
 
   test("the composed stack passes every ALB and WAF rule; only the documented waivers apply", () => {
+    const findings = evaluate(stackDoc("prod", prod), RULES, WAIVERS).filter((f) =>
+      /load-balancer/.test(f.resource.path),
+    );
+    expect(findings.filter((f) => f.status === "failed").map((f) => f.rule.id)).toEqual([]);
+    expect([...new Set(findings.filter((f) => f.status === "waived").map((f) => f.rule.id))].sort()).toEqual([
+      "CKV_AWS_260",
+      "CKV_AWS_338",
+      "CKV_AWS_378",
+    ]);
+    const ids = new Set(findings.map((f) => f.rule.id));
+    for (const id of [
+      "CKV_AWS_2",
+      "CKV2_AWS_20",
+      "CKV_AWS_103",
+      "CKV2_AWS_74",
+      "AWS-0047",
+      "CKV_AWS_131",
+      "CKV_AWS_91",
+      "CKV_AWS_150",
+      "CKV_AWS_328",
+      "CKV_AWS_261",
+      "CKV2_AWS_28",
+      "CKV2_AWS_76",
+      "CKV_AWS_192",
+      "CKV_AWS_175",
+      "CKV_AWS_342",
+      "CKV2_AWS_31",
+      "AAI-ALB-002",
+      "AAI-ALB-003",
+      "AAI-ALB-004",
+      "AAI-ALB-005",
+      "AAI-ALB-006",
+      "AAI-ALB-007",
+      "AAI-WAF-003",
+      "AAI-WAF-004",
+      "AAI-WAF-005",
+    ])
+      expect(ids).toContain(id);
+  });
+
+  /** A deep copy of prod with one resource (found by type and path suffix) changed. */
+  const mutated = (type: string, suffix: string, change: (v: any, stack: StackJson) => void) => {
+    const copy = structuredClone(prod);
+    change(one(copy, type, suffix), copy);
+    return copy;
+  };
+  const acl = "waf/web-acl";
+  const groupRule = (v: any, name: string) =>
+    v.rule.find((r: any) => r.statement.managed_rule_group_statement?.name === name);
+
+  test.each<[string, string, string, (v: any, stack: StackJson) => void]>([
+    [
+      "CKV_AWS_2",
+      "aws_lb_listener",
+      "load-balancer/http",
+      (v) => (v.default_action = [{ type: "fixed-response" }]),
+    ],
+    [
+      "CKV2_AWS_20",
+      "aws_lb_listener",
+      "load-balancer/http",
+      (v) => (v.default_action[0].redirect.protocol = "HTTP"),
+    ],
+    [
+      "CKV_AWS_103",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.ssl_policy = "ELBSecurityPolicy-2016-08"),
+    ],
+    ["CKV2_AWS_74", "aws_lb_listener", "load-balancer/https", (v) => delete v.ssl_policy],
+    [
+      "AWS-0047",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.ssl_policy = "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06"),
+    ],
+    ["CKV_AWS_131", "aws_lb", "load-balancer/alb", (v) => delete v.drop_invalid_header_fields],
+    ["CKV_AWS_91", "aws_lb", "load-balancer/alb", (v) => (v.access_logs.enabled = false)],
+    ["CKV_AWS_150", "aws_lb", "load-balancer/alb", (v) => (v.enable_deletion_protection = false)],
+    ["CKV_AWS_328", "aws_lb", "load-balancer/alb", (v) => (v.desync_mitigation_mode = "monitor")],
+    ["AAI-ALB-001", "aws_lb", "load-balancer/alb", (v) => delete v.enable_http2],
+    ["CKV_AWS_261", "aws_lb_target_group", "load-balancer/target-group", (v) => delete v.health_check.path],
+    [
+      "CKV2_AWS_28",
+      "aws_wafv2_web_acl_association",
+      "waf/association",
+      (v) => (v.resource_arn = "arn:other"),
+    ],
+    ["AAI-ALB-002", "aws_lb", "load-balancer/alb", (v) => (v.subnets = [v.subnets[0], v.subnets[0]])],
+    ["AAI-ALB-003", "aws_lb", "load-balancer/alb", (v) => (v.name = "air-applied-ai-application-lb-prod-1")],
+    ["AAI-ALB-003", "aws_lb_target_group", "load-balancer/target-group", (v) => (v.name_prefix = "air-api-")],
+    ["AAI-ALB-004", "aws_lb_target_group", "load-balancer/target-group", (v) => (v.target_type = "instance")],
+    [
+      "AAI-ALB-005",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) =>
+        (v.certificate_arn = v.certificate_arn.replace(
+          /aws_acm_certificate_validation\.([\w-]+)\.certificate_arn/,
+          "aws_acm_certificate.$1.arn",
+        )),
+    ],
+    [
+      "AAI-ALB-006",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.default_action[0].fixed_response.message_body = "x".repeat(1025)),
+    ],
+    [
+      "AAI-ALB-006",
+      "aws_lb_listener",
+      "load-balancer/https",
+      (v) => (v.default_action[0].fixed_response.content_type = "text/xml"),
+    ],
+    ["AAI-ALB-007", "aws_lb", "load-balancer/alb", (v) => delete v.depends_on],
+    ["AAI-ALB-007", "aws_lb", "load-balancer/alb", (v) => (v.access_logs.prefix = "elsewhere")],
+    ["CKV_AWS_175", "aws_wafv2_web_acl", acl, (v) => (v.rule = [])],
+    ["CKV_AWS_342", "aws_wafv2_web_acl", acl, (v) => delete v.rule[0].action],
+    [
+      "CKV_AWS_192",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (groupRule(v, "AWSManagedRulesKnownBadInputsRuleSet").override_action = { count: {} }),
+    ],
+    [
+      "CKV_AWS_192",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) =>
+        groupRule(
+          v,
+          "AWSManagedRulesKnownBadInputsRuleSet",
+        ).statement.managed_rule_group_statement.rule_action_override.push({
+          name: "Log4JRCE_BODY",
+          action_to_use: { count: {} },
+        }),
+    ],
+    [
+      "CKV2_AWS_76",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (v.rule = v.rule.filter((r: any) => r !== groupRule(v, "AWSManagedRulesAnonymousIpList"))),
+    ],
+    [
+      "AAI-WAF-001",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (v.rule = v.rule.filter((r: any) => r !== groupRule(v, "AWSManagedRulesCommonRuleSet"))),
+    ],
+    [
+      "AAI-WAF-002",
+      "aws_wafv2_web_acl",
+      acl,
+      (v) => (v.rule = v.rule.filter((r: any) => !r.statement.rate_based_statement)),
+    ],
+    [
+      "CKV2_AWS_31",
+      "aws_wafv2_web_acl_logging_configuration",
+      "waf/logging",
+      (v) => (v.resource_arn = "arn:other"),
+    ],
+    ["AAI-WAF-003", "aws_wafv2_web_acl", acl, (v) => (v.scope = "CLOUDFRONT")],
+    ["AAI-WAF-004", "aws_wafv2_web_acl", acl, (v) => delete v.rule[2].visibility_config],
+    ["AAI-WAF-004", "aws_wafv2_web_acl", acl, (v) => (v.rule[1].priority = v.rule[2].priority)],
+    [
+      "AAI-WAF-005",
+      "aws_wafv2_web_acl_logging_configuration",
+      "waf/logging",
+      (v) => (v.log_destination_configs = [`${v.log_destination_configs[0]}:*`]),
+    ],
+    ["AAI-WAF-005", "aws_cloudwatch_log_group", "waf/logs/group", (v) => (v.name = "/air-applied-ai/waf")],
+    [
+      "AAI-WAF-006",
+      "aws_wafv2_web_acl_logging_configuration",
+      "waf/logging",
+      (v) => delete v.redacted_fields,
+    ],
+  ])("%s fails when %s *%s is misconfigured", (id, type, suffix, change) => {
+    expect(failedRules(prod)).toEqual([]);
+    expect(failedRules(mutated(type, suffix, change))).toContain(id);
+  });
+});
+describe("prod load balancer matches the seed", () => {
+  const prod = synthAll().prod;
+  const alb = one(prod, "aws_lb", "load-balancer/alb");
+
+  test("internet-facing ALB air-applied-ai-alb in both public subnets (distinct AZs), HTTP/2, deletion protection", () => {
+    expect(alb).toMatchObject({
+      name: "air-applied-ai-alb",
+      internal: false,
+      enable_http2: true,
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "defensive",
+      idle_timeout: 120,
+      enable_deletion_protection: true,
+    });
+    const subnets = Object.fromEntries(resourcesOf(prod, "aws_subnet"));
+    const azs = alb.subnets.map((s: string) => {
+      const subnet = subnets[s.split(".")[1]];
+      expect(subnet.tags.Tier).toBe("public");
+      return subnet.availability_zone;
+    });
+    expect(azs.sort()).toEqual(["us-east-2a", "us-east-2b"]);
+  });
+
+  test("443 from 0.0.0.0/0 on the ALB security group", () => {
+    const sg = logicalName(prod, "aws_security_group", "load-balancer/security-group/group");
+    const ingress = valuesOf(prod, "aws_vpc_security_group_ingress_rule").filter(
+      (r) => r.security_group_id === `\${aws_security_group.${sg}.id}`,
+    );
+    expect(ingress.map((r) => `${r.cidr_ipv4}:${r.from_port}`).sort()).toEqual([
+      "0.0.0.0/0:443",
+      "0.0.0.0/0:80",
+    ]);
+  });
+
+  test("TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06 with the validated certificate", () => {
+    expect(one(prod, "aws_lb_listener", "load-balancer/https")).toMatchObject({
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificate_arn: ref(
+        prod,
+        "aws_acm_certificate_validation",
+        "certificate/validation",
+        "certificate_arn",
+      ),
+    });
+    expect(valuesOf(prod, "aws_acm_certificate")).toEqual([
+      expect.objectContaining({ domain_name: "api.air-applied-ai.com", validation_method: "DNS" }),
+    ]);
+    expect(Object.values(prod.data.aws_route53_zone)).toEqual([
+      expect.objectContaining({ name: "air-applied-ai.com", private_zone: false }),
+    ]);
+  });
+
+  test("WAF web ACL (REGIONAL) associated with the ALB", () => {
+    expect(one(prod, "aws_wafv2_web_acl", "waf/web-acl")).toMatchObject({
+      name: "air-applied-ai-waf",
+      scope: "REGIONAL",
+    });
+    expect(one(prod, "aws_wafv2_web_acl_association", "waf/association").resource_arn).toBe(
+      ref(prod, "aws_lb", "load-balancer/alb", "arn"),
+    );
+    expect(one(prod, "aws_cloudwatch_log_group", "waf/logs/group").name).toBe(
+      "aws-waf-logs-air-applied-ai-waf",
+    );
+  });
+
+  test("error pages: 404 default, WAF 403 and 429 bodies from the page files; no maintenance rule", () => {
+    const https = one(prod, "aws_lb_listener", "load-balancer/https");
+    expect(https.default_action[0].fixed_response).toEqual({
+      content_type: "text/html",
+      status_code: "404",
+      message_body: page("not-found.html"),
+    });
+    const acl = one(prod, "aws_wafv2_web_acl", "waf/web-acl");
+    expect(acl.custom_response_body.map((b: any) => b.content)).toEqual([
+      page("blocked.html"),
+      page("rate-limited.html"),
+    ]);
+    expect(
+      resourcesOf(prod, "aws_lb_listener_rule").map(([, v]) => v["//"].metadata.path.split("/").pop()),
+    ).toEqual(["forward"]);
+  });
+
+  test("access logs go to the SSE-S3 logs bucket, and the ALB depends on its policy", () => {
+    const bucket = alb.access_logs.bucket.split(".")[1];
+    const policy = valuesOf(prod, "aws_s3_bucket_policy").find(
+      (p) => p.bucket === `\${aws_s3_bucket.${bucket}.id}`,
+    );
+    const policyName = resourcesOf(prod, "aws_s3_bucket_policy").find(([, v]) => v === policy)![0];
+    expect(alb.depends_on).toContain(`aws_s3_bucket_policy.${policyName}`);
+    const sse = valuesOf(prod, "aws_s3_bucket_server_side_encryption_configuration").find(
+      (c) => c.bucket === `\${aws_s3_bucket.${bucket}.id}`,
+    );
+    expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+    expect(alb.access_logs.enabled).toBe(true);
+  });
+
+  test("canary deployments get an alternate target group; both are ip targets", () => {
+    const groups = valuesOf(prod, "aws_lb_target_group");
+    expect(groups).toHaveLength(2);
+    expect(
+      groups.every((g) => g.target_type === "ip" && g.port === 8000 && g.deregistration_delay === "30"),
+    ).toBe(true);
+  });
+
+  test("static output alb_dns_name", () => {
+    expect(prod.output.alb_dns_name.value).toBe(ref(prod, "aws_lb", "load-balancer/alb", "dns_name"));
+  });
+
+  test.each(["dev", "staging"] as const)(
+    "%s: named with the suffix, deletion protection per config",
+    (env) => {
+      const stack = synthAll()[env];
+      const lb = one(stack, "aws_lb", "load-balancer/alb");
+      expect(lb.name).toBe(`air-applied-ai-alb-${env}`);
+      expect(lb.name.length).toBeLessThanOrEqual(32);
+      expect(lb.enable_deletion_protection).toBe(env === "staging");
+      expect(valuesOf(stack, "aws_lb_target_group")).toHaveLength(env === "dev" ? 1 : 2);
+    },
+  );
+
+  test("maintenance mode switch: one 503 rule added, nothing else changes", () => {
+    const on = synthEnvironment("prod", (c) => ({
+      ...c,
+      loadBalancer: { ...c.loadBalancer, maintenanceMode: true },
+    }));
+    const rules = (s: StackJson) => resourcesOf(s, "aws_lb_listener_rule").map(([name]) => name);
+    expect(rules(on)).toHaveLength(2);
+    const maintenance = one(on, "aws_lb_listener_rule", "load-balancer/maintenance");
+    expect(maintenance).toMatchObject({ priority: 1, action: [{ fixed_response: { status_code: "503" } }] });
+    for (const type of Object.keys(prod.resource)) {
+      const before = Object.fromEntries(resourcesOf(prod, type));
+      for (const [name, values] of resourcesOf(on, type))
+        if (before[name]) expect([type, name, values]).toEqual([type, name, before[name]]);
+    }
+  });
+});
+
+describe("policy rules for the ALB and WAF", () => {
+  const prod = synthAll().prod;
+
+  test("prod passes every ALB and WAF rule; only the documented waivers apply", () => {
     const findings = evaluate(stackDoc("prod", prod), RULES, WAIVERS).filter((f) =>
       /load-balancer/.test(f.resource.path),
     );

@@ -14,7 +14,7 @@ export interface GeneratedSecretProps {
   readonly key: KmsKey;
   /** Password length. @default 64 */
   readonly length?: number;
-  /** Characters never generated. @default '@"/\\' plus space and quote (Redis AUTH forbids @ " /) */
+  /** Characters never generated. @default '@"/\\' plus space and quote. ElastiCache AUTH tokens need a stricter set (only ! & # $ ^ < > - as specials): modules/cache passes its own. */
   readonly excludeCharacters?: string;
   /** Days a deleted secret can be restored (0 = immediately). @default 30 */
   readonly recoveryWindowInDays?: number;
@@ -39,9 +39,14 @@ export class GeneratedSecret extends Construct {
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
     const length = props.length ?? 64;
-    if (length < 16 || length > 128) throw new Error(`GeneratedSecret ${props.secretName}: length = ${length}: must be 16-128`);
+    if (length < 16 || length > 128)
+      throw new Error(`GeneratedSecret ${props.secretName}: length = ${length}: must be 16-128`);
     this.key = props.key;
-    props.key.allowService("AllowSecretsManager", "secretsmanager.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"]);
+    props.key.allowService("AllowSecretsManager", "secretsmanager.amazonaws.com", [
+      "kms:Decrypt",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+    ]);
 
     const secret = new SecretsmanagerSecret(this, "secret", {
       name: props.secretName,
@@ -67,7 +72,10 @@ export class GeneratedSecret extends Construct {
 
   /** Lets a role read the value (GetSecretValue on this secret, and decrypt with its key). */
   public grantRead(grantee: IGrantable): void {
-    grantee.addToPolicy({ actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.secretArn] });
+    grantee.addToPolicy({
+      actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      resources: [this.secretArn],
+    });
     this.key.grantDecrypt(grantee);
   }
 

@@ -24,6 +24,10 @@ const RESOURCE_WILDCARD_ONLY = new Set([
   "logs:StopQuery",
   "ec2:DescribeRegions",
   "tag:GetResources",
+  // ECS discovery (ADOT ecs_observer): List* are scoped with the ecs:cluster condition instead.
+  "ecs:ListTasks",
+  "ecs:ListServices",
+  "ecs:DescribeTaskDefinition",
 ]);
 
 const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy"];

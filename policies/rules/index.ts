@@ -5,9 +5,12 @@ import { elasticacheRules } from "./elasticache";
 import { iamRules } from "./iam";
 import { kmsRules } from "./kms";
 import { logRules } from "./logs";
+import { monitoringRules } from "./monitoring";
 import { networkingRules } from "./networking";
 import { secretsRules } from "./secrets";
+import { s3Rules } from "./s3";
 import { securityGroupRules } from "./security-groups";
+import { sqsRules } from "./sqs";
 import { terraformRules } from "./terraform";
 import { wafRules } from "./waf";
 
@@ -18,10 +21,13 @@ export const RULES: Rule[] = [
   ...securityGroupRules,
   ...kmsRules,
   ...logRules,
+  ...monitoringRules,
   ...iamRules,
   ...ec2Rules,
   ...albRules,
   ...wafRules,
   ...elasticacheRules,
   ...secretsRules,
+  ...s3Rules,
+  ...sqsRules,
 ];

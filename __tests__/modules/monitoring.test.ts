@@ -1,0 +1,685 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { loadEnvironments } from "../../environments";
+import { evaluate } from "../../policies/engine";
+import { monitoringRules } from "../../policies/rules/monitoring";
+import {
+  ALARM_PERIOD_SECONDS,
+  BUDGET_NOTIFICATIONS,
+  CLOUDWATCH_METRICS,
+  GRAFANA_DASHBOARD_FILES,
+  Monitoring,
+  type MonitoringProps,
+  PROMETHEUS_METRICS,
+  redisMemberClusterIds,
+} from "../../modules/monitoring";
+import { buildProvisioningRequests, loadDashboards } from "../../modules/monitoring/grafana-provisioning";
+import { renderCollectorConfig } from "../../modules/monitoring/prometheus";
+import { KmsKey } from "../../modules/security/kms-key";
+import {
+  type StackJson,
+  policyOf,
+  resourcesOf,
+  stackDoc,
+  synthAll,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
+
+/** Testing.synthScope output has no construct paths: find resources by logical name (path_<hash>). */
+function logicalName(stack: StackJson, type: string, path: string): string {
+  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
+  return found[0][0];
+}
+const byPath = (stack: StackJson, type: string, path: string) =>
+  stack.resource[type][logicalName(stack, type, path)];
+
+const DASHBOARD_DIR = join(__dirname, "../../modules/monitoring/dashboards");
+const prodConfig = loadEnvironments(["prod"])[0];
+
+function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, "key"> {
+  return {
+    namePrefix: "aai",
+    environment: "prod",
+    accountId: "123456789012",
+    alarmEmails: ["oncall@example.com", "lead@example.com"],
+    thresholds: prodConfig.monitoring.thresholds,
+    monthlyBudgetUsd: 6000,
+    alb: {
+      arnSuffix: "app/aai-alb/0123456789abcdef",
+      targetGroupArnSuffix: "targetgroup/api-abc/fedcba9876543210",
+    },
+    ecs: { clusterName: "aai-cluster", serviceName: "aai-api" },
+    redis: { replicationGroupId: "aai-redis", memberClusterIds: redisMemberClusterIds("aai-redis", 2) },
+    qdrant: {
+      instanceId: "i-0123456789abcdef0",
+      memoryDimensions: { InstanceId: "i-0123456789abcdef0" },
+      diskDimensions: { InstanceId: "i-0123456789abcdef0", path: "/var/lib/qdrant", fstype: "xfs" },
+    },
+    queue: { queueName: "aai-work", dlqName: "aai-work-dlq" },
+    natGatewayIds: ["nat-0a", "nat-0b"],
+    collector: {
+      vpcId: "vpc-1",
+      subnetIds: ["subnet-a", "subnet-b"],
+      clusterName: "aai-cluster",
+      clusterArn: "arn:aws:ecs:us-east-2:123456789012:cluster/aai-cluster",
+      appServiceName: "aai-api",
+      appPort: 8000,
+      appSecurityGroupId: "sg-app",
+      qdrantTarget: "qdrant.prod.aai.internal:6333",
+      qdrantPort: 6333,
+      qdrantSecurityGroupId: "sg-qdrant",
+      qdrantApiKeySecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:aai/qdrant-api-key-AbCdEf",
+    },
+    ...overrides,
+  };
+}
+
+function synthMonitoring(overrides: Partial<MonitoringProps> = {}) {
+  return synthScope((scope) => {
+    const key = new KmsKey(scope, "kms", { alias: "aai", description: "d", accountId: "123456789012" });
+    new Monitoring(scope, "monitoring", { ...props(overrides), key });
+  });
+}
+
+const stack = synthMonitoring();
+const alarms = valuesOf(stack, "aws_cloudwatch_metric_alarm");
+const alarm = (suffix: string) => {
+  const found = alarms.filter((a) => a.alarm_name === `aai-${suffix}`);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const topicRef = `\${aws_sns_topic.${logicalName(stack, "aws_sns_topic", "monitoring/alerts")}.arn}`;
+
+test("config fills every threshold with its default (environments/schema.ts)", () => {
+  expect(Object.keys(prodConfig.monitoring.thresholds).sort()).toEqual(
+    [
+      "ecsCpuPercent",
+      "ecsMemoryPercent",
+      "latencyP95Seconds",
+      "latencyP99Seconds",
+      "errorRatePercent",
+      "redisCpuPercent",
+      "redisMemoryPercent",
+      "redisEvictionsPerMinute",
+      "redisHitRatePercent",
+      "redisReplicationLagSeconds",
+      "qdrantCpuPercent",
+      "qdrantMemoryPercent",
+      "qdrantDiskPercent",
+      "dlqMessages",
+      "queueOldestMessageSeconds",
+    ].sort(),
+  );
+  expect(prodConfig.monitoring.thresholds.dlqMessages).toBe(0);
+});
+
+describe("alerting", () => {
+  test("the topic is encrypted with the project CMK, whose policy admits CloudWatch and Budgets", () => {
+    const topic = byPath(stack, "aws_sns_topic", "monitoring/alerts");
+    expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    const statements = policyOf(valuesOf(stack, "aws_kms_key")[0]).Statement;
+    for (const [sid, service] of [
+      ["AllowCloudWatchAlarms", "cloudwatch.amazonaws.com"],
+      ["AllowBudgets", "budgets.amazonaws.com"],
+    ]) {
+      const s = statements.find((x: { Sid: string }) => x.Sid === sid);
+      expect(s.Principal).toEqual({ Service: service });
+      expect(s.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    }
+  });
+
+  test("the topic policy lets CloudWatch and Budgets publish from this account only", () => {
+    const policy = policyOf(valuesOf(stack, "aws_sns_topic_policy")[0]);
+    expect(policy.Statement).toHaveLength(2);
+    for (const s of policy.Statement) {
+      expect(s.Action).toBe("SNS:Publish");
+      expect(s.Resource).toBe(topicRef);
+      expect(s.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+    }
+    expect(policy.Statement.map((s: { Principal: { Service: string } }) => s.Principal.Service)).toEqual([
+      "cloudwatch.amazonaws.com",
+      "budgets.amazonaws.com",
+    ]);
+  });
+
+  test("one e-mail subscription per configured address", () => {
+    const subs = valuesOf(stack, "aws_sns_topic_subscription");
+    expect(subs.map((s) => [s.protocol, s.endpoint, s.topic_arn])).toEqual([
+      ["email", "oncall@example.com", topicRef],
+      ["email", "lead@example.com", topicRef],
+    ]);
+  });
+});
+
+describe("alarms", () => {
+  test("every alarm: 60-second periods, ALARM and OK to the topic, actions enabled", () => {
+    expect(alarms.length).toBeGreaterThan(20);
+    for (const a of alarms) {
+      expect(a.actions_enabled).toBe(true);
+      expect(a.alarm_actions).toEqual([topicRef]);
+      expect(a.ok_actions).toEqual([topicRef]);
+      expect(["breaching", "notBreaching", "missing", "ignore"]).toContain(a.treat_missing_data);
+      const periods = a.metric_query
+        ? a.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric.period)
+        : [a.period];
+      expect(periods.every((p: number) => p === ALARM_PERIOD_SECONDS)).toBe(true);
+    }
+  });
+
+  test("ECS CPU and memory by cluster and service, thresholds from config", () => {
+    const cpu = alarm("ecs-cpu-high");
+    expect(cpu).toMatchObject({
+      namespace: "AWS/ECS",
+      metric_name: "CPUUtilization",
+      dimensions: { ClusterName: "aai-cluster", ServiceName: "aai-api" },
+      threshold: prodConfig.monitoring.thresholds.ecsCpuPercent,
+      comparison_operator: "GreaterThanThreshold",
+    });
+    expect(alarm("ecs-memory-high").metric_name).toBe("MemoryUtilization");
+  });
+
+  test("ALB latency p95 and p99 use extended statistics on the target group", () => {
+    for (const p of ["p95", "p99"]) {
+      const a = alarm(`api-latency-${p}`);
+      expect(a.extended_statistic).toBe(p);
+      expect(a.statistic).toBeUndefined();
+      expect(a.dimensions).toEqual({
+        LoadBalancer: "app/aai-alb/0123456789abcdef",
+        TargetGroup: "targetgroup/api-abc/fedcba9876543210",
+      });
+    }
+    expect(alarm("api-latency-p99").threshold).toBe(prodConfig.monitoring.thresholds.latencyP99Seconds);
+  });
+
+  test("5xx error rate is metric math over target + ALB 5xx and requests, in percent", () => {
+    const a = alarm("api-5xx-rate");
+    expect(a.metric_name).toBeUndefined();
+    const expression = a.metric_query.find((q: any) => q.expression);
+    expect(expression).toMatchObject({ id: "e1", return_data: true });
+    expect(expression.expression).toBe("100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests");
+    const metrics = Object.fromEntries(
+      a.metric_query.filter((q: any) => q.metric).map((q: any) => [q.id, q.metric.metric_name]),
+    );
+    expect(metrics).toEqual({
+      target5xx: "HTTPCode_Target_5XX_Count",
+      elb5xx: "HTTPCode_ELB_5XX_Count",
+      requests: "RequestCount",
+    });
+    expect(a.treat_missing_data).toBe("notBreaching");
+  });
+
+  test("Redis: CPU, memory, evictions, low hit rate and replication lag per member node", () => {
+    for (const n of ["001", "002"]) {
+      expect(alarm(`redis-${n}-engine-cpu-high`).dimensions).toEqual({ CacheClusterId: `aai-redis-${n}` });
+      expect(alarm(`redis-${n}-memory-high`).metric_name).toBe("DatabaseMemoryUsagePercentage");
+      expect(alarm(`redis-${n}-evictions`).statistic).toBe("Sum");
+      const hit = alarm(`redis-${n}-hit-rate-low`);
+      expect(hit.comparison_operator).toBe("LessThanThreshold");
+      expect(hit.metric_query.map((q: any) => q.metric?.metric_name).filter(Boolean)).toEqual([
+        "KeyspaceHits",
+        "KeyspaceMisses",
+      ]);
+      expect(alarm(`redis-${n}-replication-lag`).metric_name).toBe("ReplicationLag");
+    }
+  });
+
+  test("no replication-lag alarm for a single-node cache", () => {
+    const single = synthMonitoring({
+      redis: { replicationGroupId: "aai-redis", memberClusterIds: ["aai-redis-001"] },
+    });
+    const names = valuesOf(single, "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name);
+    expect(names).toContain("aai-redis-001-hit-rate-low");
+    expect(names.some((n) => n.includes("replication-lag"))).toBe(false);
+  });
+
+  test("Qdrant: status checks breach when missing; CWAgent memory and data-disk metrics", () => {
+    expect(alarm("qdrant-status-check-failed")).toMatchObject({
+      namespace: "AWS/EC2",
+      metric_name: "StatusCheckFailed",
+      treat_missing_data: "breaching",
+    });
+    expect(alarm("qdrant-cpu-high").metric_name).toBe("CPUUtilization");
+    expect(alarm("qdrant-memory-high")).toMatchObject({
+      namespace: "CWAgent",
+      metric_name: "mem_used_percent",
+    });
+    expect(alarm("qdrant-disk-high").dimensions).toEqual({
+      InstanceId: "i-0123456789abcdef0",
+      path: "/var/lib/qdrant",
+      fstype: "xfs",
+    });
+  });
+
+  test("SQS DLQ depth and work-queue age; one NAT port-allocation alarm per NAT gateway", () => {
+    expect(alarm("dlq-messages")).toMatchObject({
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "aai-work-dlq" },
+      threshold: 0,
+      treat_missing_data: "notBreaching",
+    });
+    expect(alarm("queue-oldest-message").dimensions).toEqual({ QueueName: "aai-work" });
+    expect(alarm("nat-1-port-allocation-errors").dimensions).toEqual({ NatGatewayId: "nat-0a" });
+    expect(alarm("nat-2-port-allocation-errors").dimensions).toEqual({ NatGatewayId: "nat-0b" });
+  });
+
+  test("invalid e-mail addresses and thresholds are rejected naming the field", () => {
+    expect(() => synthMonitoring({ alarmEmails: ["oncall.example.com"] })).toThrow(
+      'Monitoring: alarmEmails[0] = "oncall.example.com": must be an e-mail address',
+    );
+    expect(() =>
+      synthMonitoring({ thresholds: { ...prodConfig.monitoring.thresholds, dlqMessages: -1 } }),
+    ).toThrow("Monitoring: thresholds.dlqMessages = -1: must be a number >= 0");
+    expect(() =>
+      synthMonitoring({ thresholds: { ...prodConfig.monitoring.thresholds, latencyP99Seconds: 0.5 } }),
+    ).toThrow(/thresholds\.latencyP99Seconds = 0\.5: must be >= thresholds\.latencyP95Seconds/);
+  });
+});
+
+describe("Prometheus and the ADOT collector", () => {
+  test("AMP workspace: CMK, logging to an encrypted group with an ARN ending in :*", () => {
+    const ws = valuesOf(stack, "aws_prometheus_workspace")[0];
+    expect(ws.kms_key_arn).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    const group = logicalName(stack, "aws_cloudwatch_log_group", "monitoring/prometheus/logs/group");
+    expect(ws.logging_configuration.log_group_arn).toBe(`\${aws_cloudwatch_log_group.${group}.arn}:*`);
+  });
+
+  const taskDef = valuesOf(stack, "aws_ecs_task_definition")[0];
+  const [container] = JSON.parse(taskDef.container_definitions);
+  const configText = container.environment.find((e: any) => e.name === "AOT_CONFIG_CONTENT").value;
+  const config = parseYaml(configText);
+
+  test("collector config is YAML: ecs_observer finds the API tasks, Qdrant is scraped with the API key", () => {
+    expect(config.extensions.ecs_observer).toMatchObject({
+      cluster_name: "aai-cluster",
+      cluster_region: "us-east-2",
+      services: [{ name_pattern: "^aai-api$", metrics_ports: [8000], job_name: "fastapi" }],
+    });
+    const jobs = Object.fromEntries(
+      config.receivers.prometheus.config.scrape_configs.map((j: any) => [j.job_name, j]),
+    );
+    expect(jobs.fastapi.file_sd_configs[0].files).toEqual([config.extensions.ecs_observer.result_file]);
+    expect(jobs.qdrant.static_configs[0].targets).toEqual(["qdrant.prod.aai.internal:6333"]);
+    // "$${" in Terraform JSON becomes the collector's own ${env:...}: the key never appears in the config.
+    expect(jobs.qdrant.authorization).toEqual({ type: "Bearer", credentials: "$${env:QDRANT_API_KEY}" });
+    expect(config.global ?? config.receivers.prometheus.config.global).toMatchObject({
+      scrape_interval: "60s",
+    });
+  });
+
+  test("remote write with SigV4 to the workspace endpoint", () => {
+    const ws = logicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
+    expect(config.exporters.prometheusremotewrite).toEqual({
+      endpoint: `\${aws_prometheus_workspace.${ws}.prometheus_endpoint}api/v1/remote_write`,
+      auth: { authenticator: "sigv4auth" },
+    });
+    expect(config.extensions.sigv4auth).toEqual({ region: "us-east-2", service: "aps" });
+    expect(config.service.pipelines.metrics.exporters).toEqual(["prometheusremotewrite"]);
+  });
+
+  test("the task: Fargate ARM64, read-only root, API key as an ECS secret, awslogs to an encrypted group", () => {
+    expect(taskDef).toMatchObject({
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+      cpu: "256",
+      memory: "512",
+      runtime_platform: { cpu_architecture: "ARM64", operating_system_family: "LINUX" },
+    });
+    expect(container.readonlyRootFilesystem).toBe(true);
+    expect(container.secrets).toEqual([
+      { name: "QDRANT_API_KEY", valueFrom: props().collector!.qdrantApiKeySecretArn },
+    ]);
+    expect(JSON.stringify(container.environment)).not.toMatch(/secret:/);
+    expect(container.logConfiguration.options["awslogs-group"]).toMatch(/aws_cloudwatch_log_group\..+\.name/);
+    const service = valuesOf(stack, "aws_ecs_service")[0];
+    expect(service).toMatchObject({
+      desired_count: 1,
+      launch_type: "FARGATE",
+      platform_version: "LATEST",
+      deployment_minimum_healthy_percent: 0,
+      network_configuration: { assign_public_ip: false, subnets: ["subnet-a", "subnet-b"] },
+    });
+  });
+
+  test("task role may remote-write to this workspace only; ecs discovery is scoped to the cluster", () => {
+    const role = logicalName(stack, "aws_iam_role", "monitoring/collector/task-role");
+    const policy = valuesOf(stack, "aws_iam_role_policy").find(
+      (p) => p.role === `\${aws_iam_role.${role}.id}`,
+    );
+    const statements = policyOf(policy).Statement;
+    const ws = logicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
+    expect(statements[0]).toEqual({
+      Effect: "Allow",
+      Action: "aps:RemoteWrite",
+      Resource: `\${aws_prometheus_workspace.${ws}.arn}`,
+    });
+    const list = statements.find((s: any) => JSON.stringify(s.Action).includes("ecs:ListTasks"));
+    expect(list.Condition).toEqual({ ArnEquals: { "ecs:cluster": props().collector!.clusterArn } });
+    expect(statements.find((s: any) => s.Action === "ecs:DescribeTasks").Resource).toBe(
+      "arn:aws:ecs:us-east-2:123456789012:task/aai-cluster/*",
+    );
+  });
+
+  test("collector security group: egress only to the API, Qdrant and HTTPS", () => {
+    const egress = valuesOf(stack, "aws_vpc_security_group_egress_rule").map((r) => [
+      r.referenced_security_group_id ?? r.cidr_ipv4,
+      r.from_port,
+    ]);
+    expect(egress).toEqual(
+      expect.arrayContaining([
+        ["sg-app", 8000],
+        ["sg-qdrant", 6333],
+        ["0.0.0.0/0", 443],
+      ]),
+    );
+    expect(valuesOf(stack, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
+  });
+
+  test("renderCollectorConfig escapes the service name in the discovery regex", () => {
+    const text = renderCollectorConfig({
+      remoteWriteUrl: "https://x/api/v1/remote_write",
+      clusterName: "c",
+      appServiceName: "api.v2",
+      appPort: 8000,
+      qdrantTarget: "q:6333",
+    });
+    expect(JSON.parse(text).extensions.ecs_observer.services[0].name_pattern).toBe("^api\\.v2$");
+  });
+});
+
+describe("Grafana", () => {
+  const ws = valuesOf(stack, "aws_grafana_workspace")[0];
+  const roleName = logicalName(stack, "aws_iam_role", "monitoring/grafana/role");
+
+  test("workspace: current account, SSO from config, SERVICE_MANAGED with an explicit role, AMP + CloudWatch", () => {
+    expect(ws).toMatchObject({
+      account_access_type: "CURRENT_ACCOUNT",
+      authentication_providers: ["AWS_SSO"],
+      permission_type: "SERVICE_MANAGED",
+      role_arn: `\${aws_iam_role.${roleName}.arn}`,
+      data_sources: ["PROMETHEUS", "CLOUDWATCH"],
+      notification_destinations: ["SNS"],
+    });
+    const saml = synthMonitoring({ grafanaAuthentication: "SAML" });
+    expect(valuesOf(saml, "aws_grafana_workspace")[0].authentication_providers).toEqual(["SAML"]);
+  });
+
+  test("role: trusted by grafana.amazonaws.com; queries this AMP workspace; reads CloudWatch; publishes alerts", () => {
+    const role = resourcesOf(stack, "aws_iam_role").find(([n]) => n === roleName)![1];
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({
+      Service: "grafana.amazonaws.com",
+    });
+    const policy = valuesOf(stack, "aws_iam_role_policy").find(
+      (p) => p.role === `\${aws_iam_role.${roleName}.id}`,
+    );
+    const statements = policyOf(policy).Statement;
+    const amp = logicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
+    expect(statements[0].Action).toEqual(
+      expect.arrayContaining(["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels"]),
+    );
+    expect(statements[0].Resource).toBe(`\${aws_prometheus_workspace.${amp}.arn}`);
+    const all = statements.flatMap((s: any) => [].concat(s.Action));
+    expect(all).toEqual(
+      expect.arrayContaining(["cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "sns:Publish"]),
+    );
+    expect(statements.find((s: any) => s.Action === "sns:Publish").Resource).toBe(topicRef);
+  });
+});
+
+describe("dashboards", () => {
+  const metricNamesIn = (expr: string) =>
+    [...expr.replace(/"[^"]*"/g, '""').matchAll(/\b([a-z_][a-z0-9_]*)\s*(?=\{|\[|$|\))/g)]
+      .map((m) => m[1])
+      .filter(
+        (n) => !["sum", "rate", "by", "histogram_quantile", "le", "handler", "endpoint", "job"].includes(n),
+      );
+  const knownProm = new Set(Object.values(PROMETHEUS_METRICS).flat());
+  const knownCw = (ns: string, metric: string) => (CLOUDWATCH_METRICS[ns] ?? []).includes(metric);
+
+  test("the CloudWatch dashboard parses and every metric is one the stack emits", () => {
+    const dashboard = valuesOf(stack, "aws_cloudwatch_dashboard")[0];
+    expect(dashboard.dashboard_name).toBe("aai");
+    const body = JSON.parse(dashboard.dashboard_body);
+    const titles = body.widgets.filter((w: any) => w.type === "text").map((w: any) => w.properties.markdown);
+    expect(titles).toEqual([
+      "## API metrics",
+      "## Vector search (Qdrant host)",
+      "## Cache hit rates (Redis)",
+      "## Resource utilization",
+    ]);
+    const rows = body.widgets
+      .filter((w: any) => w.type === "metric")
+      .flatMap((w: any) => w.properties.metrics)
+      .filter((r: any[]) => typeof r[0] === "string");
+    expect(rows.length).toBeGreaterThan(15);
+    for (const r of rows) expect(`${r[0]} ${r[1]}: ${knownCw(r[0], r[1])}`).toBe(`${r[0]} ${r[1]}: true`);
+    for (const w of body.widgets) expect(w.x + w.width).toBeLessThanOrEqual(24);
+  });
+
+  const files = loadDashboards(DASHBOARD_DIR);
+
+  test.each(GRAFANA_DASHBOARD_FILES)("%s parses; each query names a metric the stack emits", (file) => {
+    const d = JSON.parse(readFileSync(join(DASHBOARD_DIR, file), "utf8"));
+    expect(d.panels.length).toBeGreaterThanOrEqual(4);
+    for (const panel of d.panels) {
+      expect(panel.targets.length).toBeGreaterThan(0);
+      for (const t of panel.targets) {
+        if (t.datasource.type === "prometheus") {
+          const names = metricNamesIn(t.expr);
+          expect(names.length).toBeGreaterThan(0);
+          for (const n of names) expect(`${n}: ${knownProm.has(n)}`).toBe(`${n}: true`);
+        } else {
+          expect(t.datasource.type).toBe("cloudwatch");
+          expect(`${t.namespace} ${t.metricName}: ${knownCw(t.namespace, t.metricName)}`).toBe(
+            `${t.namespace} ${t.metricName}: true`,
+          );
+          expect(t.period).toBe("60");
+        }
+      }
+    }
+    expect(files[file].uid).toBe(d.uid);
+  });
+
+  test("every dashboard variable has a value in the stack's grafanaVariables", () => {
+    let variables: Record<string, string> = {};
+    synthScope((scope) => {
+      const key = new KmsKey(scope, "kms", { alias: "aai", description: "d", accountId: "123456789012" });
+      variables = new Monitoring(scope, "monitoring", { ...props(), key }).grafanaVariables;
+    });
+    const requests = buildProvisioningRequests(
+      {
+        prometheusEndpoint: "https://aps-workspaces.us-east-2.amazonaws.com/workspaces/ws-1234abcd/",
+        variables,
+        environment: "prod",
+      },
+      files,
+    );
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /api/datasources",
+      "POST /api/datasources",
+      "POST /api/folders",
+      ...GRAFANA_DASHBOARD_FILES.map(() => "POST /api/dashboards/db"),
+    ]);
+    expect(requests[0].body).toMatchObject({
+      type: "prometheus",
+      url: "https://aps-workspaces.us-east-2.amazonaws.com/workspaces/ws-1234abcd",
+      jsonData: { sigV4Auth: true, sigV4Region: "us-east-2" },
+    });
+    const cache = (requests[5].body.dashboard as any).templating.list.find(
+      (v: any) => v.name === "cache_cluster",
+    );
+    expect(cache.current.value).toEqual(["aai-redis-001", "aai-redis-002"]);
+    expect(() =>
+      buildProvisioningRequests(
+        { prometheusEndpoint: "https://example.com", variables, environment: "prod" },
+        files,
+      ),
+    ).toThrow(/must be an AMP workspace endpoint/);
+    expect(() =>
+      buildProvisioningRequests(
+        {
+          prometheusEndpoint: "https://aps-workspaces.us-east-2.amazonaws.com/workspaces/ws-1/",
+          variables: { ...variables, qdrant_instance: "" },
+          environment: "prod",
+        },
+        files,
+      ),
+    ).toThrow(/no value for variable "qdrant_instance"/);
+  });
+});
+
+describe("budget", () => {
+  test("monthly COST budget from config, Environment tag filter, 80/100 actual and 100 forecasted to the topic", () => {
+    const budget = valuesOf(stack, "aws_budgets_budget")[0];
+    expect(budget).toMatchObject({
+      name: "aai-monthly",
+      budget_type: "COST",
+      time_unit: "MONTHLY",
+      limit_amount: "6000.00",
+      limit_unit: "USD",
+      cost_filter: [{ name: "TagKeyValue", values: ["user:Environment$prod"] }],
+    });
+    expect(budget.notification.map((n: any) => [n.notification_type, n.threshold])).toEqual(
+      BUDGET_NOTIFICATIONS.map(([t, p]) => [t, p]),
+    );
+    for (const n of budget.notification) {
+      expect(n.subscriber_sns_topic_arns).toEqual([topicRef]);
+      expect(n.subscriber_email_addresses).toBeUndefined();
+    }
+  });
+});
+
+describe("monitoring policy rules", () => {
+  const ids = monitoringRules.map((r) => r.id);
+  const run = (json: Record<string, any>) => evaluate(stackDoc("test", json), monitoringRules, []);
+
+  test("the construct passes every monitoring rule", () => {
+    const findings = run(stack);
+    expect(
+      findings.filter((f) => f.status === "failed").map((f) => `${f.rule.id} ${f.resource.address}`),
+    ).toEqual([]);
+    expect(new Set(findings.map((f) => f.rule.id))).toEqual(new Set(ids));
+  });
+
+  test.each([
+    [
+      "CKV_AWS_26",
+      (s: any) => Object.values(s.resource.aws_sns_topic).forEach((t: any) => delete t.kms_master_key_id),
+    ],
+    [
+      "AWS-0136",
+      (s: any) =>
+        Object.values(s.resource.aws_sns_topic).forEach((t: any) => (t.kms_master_key_id = "alias/aws/sns")),
+    ],
+    [
+      "AAI-MON-001",
+      (s: any) =>
+        Object.values(s.resource.aws_kms_key).forEach((k: any) => {
+          const p = JSON.parse(k.policy);
+          p.Statement = p.Statement.filter((x: any) => x.Sid !== "AllowCloudWatchAlarms");
+          k.policy = JSON.stringify(p);
+        }),
+    ],
+    [
+      "AAI-MON-001",
+      (s: any) =>
+        Object.values(s.resource.aws_sns_topic_policy).forEach((p: any) => (p.policy = '{"Statement":[]}')),
+    ],
+    [
+      "CKV_AWS_319",
+      (s: any) => ((Object.values(s.resource.aws_cloudwatch_metric_alarm)[0] as any).actions_enabled = false),
+    ],
+    [
+      "AAI-MON-002",
+      (s: any) => delete (Object.values(s.resource.aws_cloudwatch_metric_alarm)[0] as any).ok_actions,
+    ],
+    [
+      "AAI-MON-003",
+      (s: any) =>
+        ((Object.values(s.resource.aws_cloudwatch_metric_alarm) as any[]).find(
+          (a) => !a.metric_query,
+        ).period = 300),
+    ],
+    [
+      "AAI-MON-004",
+      (s: any) =>
+        Object.values(s.resource.aws_prometheus_workspace).forEach(
+          (w: any) =>
+            (w.logging_configuration.log_group_arn = w.logging_configuration.log_group_arn.replace(":*", "")),
+        ),
+    ],
+    [
+      "AAI-MON-005",
+      (s: any) => Object.values(s.resource.aws_grafana_workspace).forEach((w: any) => delete w.role_arn),
+    ],
+    [
+      "AAI-MON-006",
+      (s: any) =>
+        Object.values(s.resource.aws_budgets_budget).forEach((b: any) =>
+          b.notification[0].subscriber_sns_topic_arns.push("arn:aws:sns:us-east-2:123456789012:other"),
+        ),
+    ],
+  ])("%s fails when broken", (id, breakIt) => {
+    const broken = structuredClone(stack);
+    breakIt(broken);
+    expect(
+      run(broken)
+        .filter((f) => f.status === "failed")
+        .map((f) => f.rule.id),
+    ).toContain(id);
+  });
+});
+
+describe("every synthesized stack", () => {
+  const stacks = synthAll();
+
+  test.each(Object.keys(stacks))("%s: every log group keeps 30 days and is encrypted with a CMK", (name) => {
+    for (const [logical, group] of resourcesOf(stacks[name], "aws_cloudwatch_log_group")) {
+      expect([logical, group.retention_in_days]).toEqual([logical, 30]);
+      expect([logical, group.kms_key_id]).toEqual([
+        logical,
+        expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/),
+      ]);
+    }
+  });
+
+  test.each(["dev", "staging", "prod"])(
+    "%s: the alarm pack at 60-second periods, wired to the topic",
+    (name) => {
+      const s = stacks[name];
+      const topics = resourcesOf(s, "aws_sns_topic").filter(([, t]) => String(t.name).endsWith("-alerts"));
+      expect(topics).toHaveLength(1);
+      const topic = `\${aws_sns_topic.${topics[0][0]}.arn}`;
+      const all = valuesOf(s, "aws_cloudwatch_metric_alarm");
+      for (const a of all) {
+        expect(a.alarm_actions).toEqual([topic]);
+        expect(a.ok_actions).toEqual([topic]);
+        expect(a.period ?? ALARM_PERIOD_SECONDS).toBe(ALARM_PERIOD_SECONDS);
+      }
+      const config = loadEnvironments([name as "dev"])[0];
+      const names = all.map((a) => a.alarm_name as string);
+      const nats = config.network.natGateways === "single" ? 1 : config.network.availabilityZones.length;
+      expect(names.filter((n) => n.includes("port-allocation"))).toHaveLength(nats);
+      expect(names.filter((n) => /redis-\d{3}-hit-rate-low$/.test(n))).toHaveLength(
+        config.cache.numCacheClusters,
+      );
+      expect(names.some((n) => n.includes("replication-lag"))).toBe(config.cache.numCacheClusters > 1);
+      const prefix = name === "prod" ? "air-applied-ai" : `air-applied-ai-${name}`;
+    for (const id of [
+      "api-latency-p95",
+      "api-latency-p99",
+      "api-5xx-rate",
+      "api-unhealthy-hosts",
+      "dlq-messages",
+      "queue-oldest-message",
+    ])
+      expect(names).toContain(`${prefix}-${id}`);
+    const budget = valuesOf(s, "aws_budgets_budget")[0];
+      expect(budget.limit_amount).toBe(config.budget.monthlyLimitUsd.toFixed(2));
+      expect(budget.cost_filter[0].values).toEqual([`user:Environment$${name}`]);
+    },
+  );
+});
