@@ -1,13 +1,15 @@
+import { bootstrap } from "./bootstrap";
 import { dev } from "./dev";
 import { prod } from "./prod";
 import { staging } from "./staging";
 import {
   ENVIRONMENT_NAMES,
+  type BootstrapConfig,
   type EnvironmentConfig,
   type EnvironmentInput,
   type EnvironmentName,
 } from "./schema";
-import { assertEnvironmentName, validateEnvironment } from "./load";
+import { assertEnvironmentName, validateBootstrap, validateEnvironment } from "./load";
 
 export const ENVIRONMENT_INPUTS: Record<EnvironmentName, EnvironmentInput> = { dev, staging, prod };
 
@@ -25,5 +27,16 @@ export function loadEnvironments(
   });
 }
 
+/** Validates the bootstrap stack's config (environments/bootstrap.ts by default) before it is built. */
+export function loadBootstrap(input: unknown = bootstrap): BootstrapConfig {
+  return validateBootstrap(input);
+}
+
 export { ConfigError } from "./load";
-export type { EnvironmentConfig, EnvironmentInput, EnvironmentName } from "./schema";
+export type {
+  BootstrapConfig,
+  BootstrapInput,
+  EnvironmentConfig,
+  EnvironmentInput,
+  EnvironmentName,
+} from "./schema";

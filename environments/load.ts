@@ -2,7 +2,9 @@ import type { z } from "zod";
 import {
   ENVIRONMENT_NAMES,
   MISSING,
+  bootstrapSchema,
   environmentSchema,
+  type BootstrapConfig,
   type EnvironmentConfig,
   type EnvironmentName,
 } from "./schema";
@@ -61,4 +63,17 @@ export function validateEnvironment(input: unknown, label?: string): Environment
 export function assertEnvironmentName(name: string): asserts name is EnvironmentName {
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name))
     throw new ConfigError(`Unknown environment "${name}": must be one of ${ENVIRONMENT_NAMES.join(", ")}`);
+}
+
+/** Validates the bootstrap stack's config (environments/bootstrap.ts); one-line ConfigError on the first problem. */
+export function validateBootstrap(input: unknown): BootstrapConfig {
+  const result = bootstrapSchema.safeParse(input, { reportInput: true });
+  if (!result.success)
+    throw new ConfigError(
+      formatIssue("bootstrap", result.error.issues[0]).replace(
+        'Invalid config for environment "bootstrap"',
+        "Invalid bootstrap config (environments/bootstrap.ts)",
+      ),
+    );
+  return result.data;
 }

@@ -235,6 +235,8 @@ const ecs = z.object({
   bakeTimeMinutes: int(0, 1440).default(10),
   /** Grace period before ALB health checks count against a new task. */
   healthCheckGracePeriodSeconds: int(0, 2147483647).default(60),
+  /** ECR lifecycle: tagged images kept (older ones expire; untagged expire after 7 days). Rollback targets. */
+  imageRetentionCount: int(1, 1000).default(30),
 });
 
 const loadBalancer = z.object({
@@ -268,22 +270,38 @@ const monitoring = z.object({
     .array(z.email({ message: "must be an e-mail address like oncall@example.com" }))
     .min(1)
     .max(10),
+  /** Alarm thresholds (modules/monitoring/alarms.ts; docs/monitoring.md explains each alarm). */
   thresholds: z
     .object({
+      /** ECS service average CPU %, 1-100. */
       ecsCpuPercent: percent().default(85),
+      /** ECS service average memory %, 1-100. */
       ecsMemoryPercent: percent().default(90),
+      /** ALB TargetResponseTime p95, seconds (0-60]. */
       latencyP95Seconds: z.number().positive().max(60).default(1),
+      /** ALB TargetResponseTime p99, seconds (0-60], >= latencyP95Seconds. */
       latencyP99Seconds: z.number().positive().max(60).default(2.5),
+      /** 5xx (target + ALB) as % of requests, 0.01-100. */
       errorRatePercent: percent(0.01, 100).default(5),
+      /** Redis EngineCPUUtilization %, 1-100. */
       redisCpuPercent: percent().default(80),
+      /** Redis DatabaseMemoryUsagePercentage, 1-100. */
       redisMemoryPercent: percent().default(80),
+      /** Redis evictions per minute, >= 0. */
       redisEvictionsPerMinute: z.number().min(0).default(100),
+      /** Minimum Redis hit rate %, 0-100 (alarm below it). */
       redisHitRatePercent: percent(0, 100).default(80),
+      /** Redis ReplicationLag, seconds > 0. */
       redisReplicationLagSeconds: z.number().positive().default(10),
+      /** Qdrant host CPU %, 1-100. */
       qdrantCpuPercent: percent().default(80),
+      /** Qdrant host memory % (CloudWatch agent), 1-100. */
       qdrantMemoryPercent: percent().default(85),
+      /** Qdrant data volume used % (CloudWatch agent), 1-100. */
       qdrantDiskPercent: percent().default(80),
+      /** Messages tolerated in the dead-letter queue (alarm above it), integer >= 0. */
       dlqMessages: z.number().int().min(0).default(0),
+      /** Age of the oldest work-queue message, seconds, integer > 0. */
       queueOldestMessageSeconds: z.number().int().positive().default(900),
     })
     .prefault({}),
@@ -403,6 +421,14 @@ export const environmentSchema = z
         e.spotWeight,
         "must be > 0 when ecs.onDemandWeight is 0 (one weight must be positive)",
       );
+    if (e.deploymentStrategy === "LINEAR" && e.trafficShiftPercent < 3)
+      issue(
+        ["ecs", "trafficShiftPercent"],
+        e.trafficShiftPercent,
+        "must be 3-100 with ecs.deploymentStrategy LINEAR (ECS linear step percent)",
+      );
+    if (Math.abs(e.trafficShiftPercent * 10 - Math.round(e.trafficShiftPercent * 10)) > 1e-9)
+      issue(["ecs", "trafficShiftPercent"], e.trafficShiftPercent, "must be a multiple of 0.1 (ECS)");
 
     // Load balancer: exactly one certificate source.
     const lb = cfg.loadBalancer;
@@ -458,3 +484,48 @@ export const environmentSchema = z
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** The validated config every stack and module receives (defaults filled in). */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+// ---- bootstrap (account-level) config ----------------------------------------------------------
+
+/** GitHub owner (user or organisation) names: 1-39 alphanumerics or single hyphens. */
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** GitHub repository names: 1-100 of letters, digits, '.', '_' and '-'. */
+const GITHUB_REPOSITORY = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+
+/** Config of the bootstrap stack (state bucket, GitHub OIDC provider, CI roles): environments/bootstrap.ts. */
+export const bootstrapSchema = z
+  .object({
+    github: z
+      .object({
+        /** Organisation or user that owns the infrastructure repository, e.g. "air-applied-ai". */
+        owner: z
+          .string()
+          .regex(GITHUB_OWNER, "must be a GitHub owner name: 1-39 letters, digits or single hyphens"),
+        /** Repository name without the owner, e.g. "infrastructure". */
+        repository: z
+          .string()
+          .regex(
+            GITHUB_REPOSITORY,
+            "must be a GitHub repository name: 1-100 of A-Z, a-z, 0-9, '.', '_', '-'",
+          ),
+        /**
+         * Create the account's GitHub OIDC provider (true), or use the one that already exists (false:
+         * IAM allows one provider per URL per account, so a second `aws_iam_openid_connect_provider`
+         * for token.actions.githubusercontent.com fails with EntityAlreadyExists). @default true
+         */
+        createOidcProvider: z.boolean().default(true),
+      })
+      .strict(),
+    /** Environments that get a plan and a deploy role (GitHub environment names = these). @default all */
+    environments: z
+      .array(z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(", ")}` }))
+      .min(1, "must name at least one environment")
+      .default([...ENVIRONMENT_NAMES])
+      .refine((envs) => new Set(envs).size === envs.length, "must not repeat an environment"),
+  })
+  .strict();
+
+/** What environments/bootstrap.ts writes. */
+export type BootstrapInput = z.input<typeof bootstrapSchema>;
+/** The validated bootstrap config. */
+export type BootstrapConfig = z.output<typeof bootstrapSchema>;

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { App } from "cdktf";
-import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from "../environments";
-import { ENVIRONMENT_NAMES } from "../environments/schema";
+import { ConfigError, ENVIRONMENT_INPUTS, loadBootstrap, loadEnvironments } from "../environments";
+import { type BootstrapConfig, ENVIRONMENT_NAMES } from "../environments/schema";
 import { BootstrapStack } from "./bootstrap-stack";
 import { EnvironmentStack } from "./environment-stack";
 
@@ -12,15 +12,19 @@ export interface SynthesizeOptions {
   readonly environments?: readonly string[];
   /** Environment config inputs by name (tests inject invalid ones). @default environments/*.ts */
   readonly inputs?: Record<string, unknown>;
+  /** Bootstrap config input. @default environments/bootstrap.ts */
+  readonly bootstrapInput?: unknown;
 }
 
 /** Builds every stack into `app`: bootstrap plus one stack per (already validated) environment. */
 export function buildStacks(
   app: App,
   environments = loadEnvironments(),
+  bootstrapConfig: BootstrapConfig = loadBootstrap(),
 ): { bootstrap: BootstrapStack; environments: EnvironmentStack[] } {
   const bootstrap = new BootstrapStack(app, "bootstrap", {
     owner: environments[0]?.owner ?? "platform-team",
+    config: bootstrapConfig,
   });
   return { bootstrap, environments: environments.map((config) => new EnvironmentStack(app, config)) };
 }
@@ -39,8 +43,10 @@ export function synthesize(options: SynthesizeOptions = {}): void {
   const staging = `${outdir}.partial-${process.pid}`;
   try {
     const environments = loadEnvironments(names, options.inputs ?? ENVIRONMENT_INPUTS);
+    const bootstrapConfig =
+      options.bootstrapInput === undefined ? loadBootstrap() : loadBootstrap(options.bootstrapInput);
     const app = new App({ outdir: staging });
-    buildStacks(app, environments);
+    buildStacks(app, environments, bootstrapConfig);
     app.synth();
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);

@@ -1,30 +1,43 @@
 import { LocalBackend, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import type { BootstrapConfig } from "../environments/schema";
 import { PROJECT } from "../lib/naming";
+import { GithubDelivery } from "../modules/delivery";
 import { KmsKey } from "../modules/security/kms-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 import { BaseStack } from "./base-stack";
 import { STATE_BUCKET } from "./environment-stack";
 
+/** Bootstrap's local state, relative to the stack's working directory cdktf.out/stacks/bootstrap. */
+export const BOOTSTRAP_STATE_PATH = "../../../terraform-state/bootstrap.tfstate";
+
 export interface BootstrapStackProps {
   /** Owner tag. */
   readonly owner: string;
+  /** Validated bootstrap config (environments/bootstrap.ts): GitHub repository and CI environments. */
+  readonly config: BootstrapConfig;
 }
 
 /**
  * Account-level resources the environment stacks need before their first `init`: the state bucket
- * (versioned, KMS-encrypted, TLS-only, never destroyed). Its own state is local (terraform.tfstate in
+ * (versioned, KMS-encrypted, TLS-only, never destroyed). Its own state is local (terraform-state/bootstrap.tfstate at the repo root, outside
  * cdktf.out/stacks/bootstrap); see docs/deploy.md for the first-time sequence.
  */
 export class BootstrapStack extends BaseStack {
   public readonly stateBucket: SecureBucket;
   public readonly stateKey: KmsKey;
+  /** GitHub OIDC provider and the per-environment plan/deploy roles of the CI (modules/delivery). */
+  public readonly delivery: GithubDelivery;
+  /** S3 server access logs of the state bucket (SSE-S3, kept 365 days). */
+  public readonly stateAccessLogs: SecureBucket;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id, {
       tags: { Environment: "shared", Owner: props.owner, CostCenter: `${PROJECT}-shared` },
     });
-    new LocalBackend(this, { path: "terraform.tfstate" });
+    // Terraform runs in cdktf.out/stacks/bootstrap, which every synth replaces: keep the local state
+    // outside it, at <repo>/terraform-state/bootstrap.tfstate (git-ignored; back it up or migrate it to S3).
+    new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
 
     this.stateKey = new KmsKey(this, "state-kms", {
       alias: `${PROJECT}-terraform-state`,
@@ -33,13 +46,23 @@ export class BootstrapStack extends BaseStack {
       deletionWindowInDays: 30,
       preventDestroy: true,
     });
+    // Every read and write of state (it holds resource attributes) is audited by S3 server access logs.
+    // The log bucket is SSE-S3: S3 server access log delivery needs no key-policy grant for it.
+    this.stateAccessLogs = new SecureBucket(this, "state-access-logs", {
+      bucketName: `${STATE_BUCKET}-access-logs`,
+      versioned: true,
+      expirationDays: 365,
+      noncurrentVersionExpirationDays: 7,
+    });
     this.stateBucket = new SecureBucket(this, "state", {
       bucketName: STATE_BUCKET,
       key: this.stateKey,
       versioned: true,
       noncurrentVersionExpirationDays: 365,
+      accessLogs: { bucketName: this.stateAccessLogs.bucketName, prefix: "s3-access/" },
       protect: true,
     });
+    this.stateAccessLogs.allowServerAccessLogs([this.stateBucket], this.accountId, "s3-access");
 
     new TerraformOutput(this, "state_bucket", { value: this.stateBucket.bucketName }).overrideLogicalId(
       "state_bucket",
@@ -47,5 +70,29 @@ export class BootstrapStack extends BaseStack {
     new TerraformOutput(this, "state_kms_key_arn", { value: this.stateKey.keyArn }).overrideLogicalId(
       "state_kms_key_arn",
     );
+
+    this.delivery = new GithubDelivery(this, "ci", {
+      owner: props.config.github.owner,
+      repository: props.config.github.repository,
+      createOidcProvider: props.config.github.createOidcProvider,
+      environments: props.config.environments,
+      accountId: this.accountId,
+      stateBucket: this.stateBucket,
+      stateKey: this.stateKey,
+    });
+    new TerraformOutput(this, "github_oidc_provider_arn", {
+      value: this.delivery.oidcProviderArn,
+      description: "IAM OIDC provider trusted by the CI roles (token.actions.githubusercontent.com)",
+    }).overrideLogicalId("github_oidc_provider_arn");
+    for (const [environment, roles] of Object.entries(this.delivery.roles)) {
+      new TerraformOutput(this, `ci_${environment}_plan_role_arn`, {
+        value: roles.plan.roleArn,
+        description: `GitHub environment ${environment}: variable AWS_PLAN_ROLE_ARN`,
+      }).overrideLogicalId(`ci_${environment}_plan_role_arn`);
+      new TerraformOutput(this, `ci_${environment}_deploy_role_arn`, {
+        value: roles.deploy.roleArn,
+        description: `GitHub environment ${environment}: variable AWS_DEPLOY_ROLE_ARN`,
+      }).overrideLogicalId(`ci_${environment}_deploy_role_arn`);
+    }
   }
 }

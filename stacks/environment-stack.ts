@@ -1,9 +1,10 @@
-import { S3Backend, TerraformOutput } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import { PROJECT, REGION, envName } from "../lib/naming";
 import { Cache } from "../modules/cache";
-import { Database } from "../modules/database";
+import { Database, QDRANT_GRPC_PORT, QDRANT_HTTP_PORT } from "../modules/database";
+import { Application } from "../modules/ecs";
 import { LoadBalancer } from "../modules/loadbalancer";
 import { Queue } from "../modules/queue";
 import { Storage } from "../modules/storage";
@@ -33,6 +34,10 @@ export class EnvironmentStack extends BaseStack {
   public readonly cache: Cache;
   /** Qdrant on EC2; the ECS tier admits its tasks with database.allowFrom(sg) and database.grantReadApiKey(role). */
   public readonly database: Database;
+  /** The FastAPI service on ECS Fargate (cluster, ECR, task definition, service, autoscaling). */
+  public readonly application: Application;
+  /** Terraform variable `image_tag`: the image CI deploys (`terraform apply -var image_tag=<git sha>`). */
+  public readonly imageTag: TerraformVariable;
   /** Alert topic, alarms, dashboards, AMP + collector, Grafana, budget (built last: it watches every tier). */
   public readonly monitoring: Monitoring;
 
@@ -90,6 +95,7 @@ export class EnvironmentStack extends BaseStack {
       processedGlacierDays: config.storage.processedGlacierDays,
       noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
       accessLogExpirationDays: config.storage.accessLogExpirationDays,
+      qdrantSnapshotRetentionDays: config.database.snapshotRetentionDays,
       protect,
     });
     this.output("raw_data_bucket", this.storage.rawData.bucketName, "Raw data bucket");
@@ -106,6 +112,8 @@ export class EnvironmentStack extends BaseStack {
     });
     this.output("queue_url", this.queue.queueUrl, "SQS work queue URL");
     this.output("dlq_url", this.queue.dlqUrl, "SQS dead-letter queue URL");
+    this.output("queue_arn", this.queue.queueArn, "SQS work queue ARN");
+    this.output("dlq_arn", this.queue.dlqArn, "SQS dead-letter queue ARN (source of a DLQ redrive)");
 
     const lb = config.loadBalancer;
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {
@@ -191,6 +199,89 @@ export class EnvironmentStack extends BaseStack {
       "Secrets Manager ARN of the Qdrant API key (sent in the api-key header)",
     );
 
+    // --- Application (ECS) -------------------------------------------------------------------------
+    // The image tag is the one input that changes per release: CI pushes <ecr_repository_url>:<git sha>
+    // and applies with -var image_tag=<git sha>. No default: a plan without it fails instead of
+    // silently deploying some other image. "latest" is refused (tags are immutable).
+    this.imageTag = new TerraformVariable(this, "image_tag", {
+      type: "string",
+      nullable: false,
+      description: "API image tag in ecr_repository_url to run (CI sets the git SHA it pushed)",
+      validation: [
+        {
+          condition: '${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"}',
+          errorMessage:
+            'The image_tag must be an ECR tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -) other than "latest".',
+        },
+      ],
+    });
+    this.imageTag.overrideLogicalId("image_tag");
+    const ecs = config.ecs;
+    const clusterName = envName(config.name, `${PROJECT}-cluster`);
+    const serviceName = envName(config.name, `${PROJECT}-api`);
+    const app = (this.application = new Application(this, "application", {
+      namePrefix,
+      clusterName,
+      serviceName,
+      repositoryName: envName(config.name, `${PROJECT}-api`),
+      accountId: this.accountId,
+      vpcId: this.networking.vpcId,
+      privateSubnetIds: this.networking.privateSubnetIds,
+      key: this.key,
+      imageTag: this.imageTag.stringValue,
+      settings: ecs,
+      loadBalancing: {
+        targetGroupArn: this.loadBalancer.targetGroupArn,
+        securityGroupId: this.loadBalancer.securityGroupId,
+        listenerDependencies: this.loadBalancer.listenerDependencies,
+        alternateTargetGroupArn: this.loadBalancer.alternateTargetGroupArn,
+        productionListenerRuleArn: this.loadBalancer.productionListenerRuleArn,
+        listenerArn: this.loadBalancer.httpsListenerArn,
+      },
+      environment: {
+        ENVIRONMENT: config.name,
+        RAW_DATA_BUCKET: this.storage.rawData.bucketName,
+        PROCESSED_BUCKET: this.storage.processed.bucketName,
+        QUEUE_URL: this.queue.queueUrl,
+        REDIS_HOST: cache.primaryEndpointAddress,
+        REDIS_READER_HOST: cache.readerEndpointAddress,
+        REDIS_PORT: String(cache.port),
+        REDIS_TLS: "true",
+        QDRANT_URL: database.endpointUrl,
+        QDRANT_GRPC_ENDPOINT: database.grpcEndpoint,
+      },
+      secrets: [
+        {
+          name: "REDIS_AUTH_TOKEN",
+          valueFrom: cache.authTokenSecretArn,
+          grantRead: (role) => cache.grantReadAuthToken(role),
+        },
+        {
+          name: "QDRANT_API_KEY",
+          valueFrom: database.apiKeySecretArn,
+          grantRead: (role) => database.grantReadApiKey(role),
+        },
+      ],
+      s3PrefixListId: this.networking.s3PrefixListId,
+      protect,
+    }));
+    // Data access: exactly the buckets and the queue (and their key), through the tiers' grants.
+    this.storage.rawData.grantReadWrite(app.taskRole);
+    this.storage.processed.grantReadWrite(app.taskRole);
+    this.queue.grantSend(app.taskRole);
+    this.queue.grantConsume(app.taskRole);
+    // Network paths, both ends: ALB -> tasks; tasks -> Redis and Qdrant.
+    this.loadBalancer.allowTrafficTo(app.securityGroupId, ecs.containerPort);
+    cache.allowFrom(app.securityGroupId, "the API tasks");
+    app.connectTo(cache.securityGroupId, [cache.port], "Redis (TLS)");
+    database.allowFrom(app.securityGroupId, "the API tasks");
+    app.connectTo(database.securityGroupId, [QDRANT_HTTP_PORT, QDRANT_GRPC_PORT], "Qdrant");
+    this.output("ecs_cluster_name", app.clusterName, "ECS cluster name");
+    this.output("ecs_service_name", app.serviceName, "ECS service name (the FastAPI API)");
+    this.output("ecr_repository_url", app.repositoryUrl, "ECR repository URL: CI pushes <url>:<git sha>");
+    this.output("ecs_task_definition_family", app.taskDefinitionFamily, "Task definition family of the API");
+    this.output("ecs_log_group_name", app.logGroupName, "CloudWatch log group of the API containers");
+
     // Monitoring last: it is fed every other tier's identifiers. Tiers not yet in this stack are absent
     // from its props, so their alarms and dashboard widgets appear when they are wired.
     this.monitoring = new Monitoring(this, "monitoring", {
@@ -214,8 +305,28 @@ export class EnvironmentStack extends BaseStack {
       },
       queue: { queueName: this.queue.queueName, dlqName: this.queue.dlqName },
       natGatewayIds: this.networking.natGatewayIds,
+      ecs: { clusterName: app.clusterName, serviceName: app.serviceName },
+      collector: {
+        vpcId: this.networking.vpcId,
+        subnetIds: this.networking.privateSubnetIds,
+        // Literal names: the collector renders them into its discovery config (a regex of the name).
+        clusterName,
+        clusterArn: app.clusterArn,
+        appServiceName: serviceName,
+        appPort: ecs.containerPort,
+        appSecurityGroupId: app.securityGroupId,
+        qdrantTarget: `${database.hostname}:${QDRANT_HTTP_PORT}`,
+        qdrantPort: QDRANT_HTTP_PORT,
+        qdrantSecurityGroupId: database.securityGroupId,
+        qdrantApiKeySecretArn: database.apiKeySecretArn,
+      },
     });
     const monitoring = this.monitoring;
+    // The ADOT collector scrapes the API's /metrics on the container port and Qdrant's on 6333.
+    if (monitoring.collector) {
+      app.allowFrom(monitoring.collector.securityGroupId, "the ADOT collector (metrics scrape)");
+      database.allowFrom(monitoring.collector.securityGroupId, "the ADOT collector (metrics scrape)");
+    }
     this.output("alert_topic_arn", monitoring.alertTopicArn, "SNS topic of alarms and budget notifications");
     this.output("cloudwatch_dashboard_name", monitoring.dashboardName, "CloudWatch dashboard name");
     this.output("prometheus_endpoint", monitoring.prometheus.prometheusEndpoint, "AMP workspace endpoint");

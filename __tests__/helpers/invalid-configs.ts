@@ -56,6 +56,46 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     /ecs\.taskCpu = 300: must be a Fargate task cpu value: 256, 512/,
   ],
   [
+    "privileged container port",
+    (c) => (c.ecs.containerPort = 80),
+    /ecs\.containerPort = 80: Too small: expected number to be >=1024/,
+  ],
+  [
+    "CPU scaling target above 95%",
+    (c) => (c.ecs.cpuTargetPercent = 99),
+    /ecs\.cpuTargetPercent = 99: Too big: expected number to be <=95/,
+  ],
+  [
+    "both capacity weights zero",
+    (c) => Object.assign(c.ecs, { onDemandWeight: 0, spotWeight: 0 }),
+    /ecs\.spotWeight = 0: must be > 0 when ecs\.onDemandWeight is 0/,
+  ],
+  [
+    "prod on-demand base below min capacity",
+    (c) => (c.ecs.onDemandBase = 1),
+    /ecs\.onDemandBase = 1: must be >= ecs\.minCapacity \(2\) in prod/,
+  ],
+  [
+    "unknown deployment strategy",
+    (c) => ((c.ecs as { deploymentStrategy: string }).deploymentStrategy = "RECREATE"),
+    /ecs\.deploymentStrategy = "RECREATE": Invalid option: expected one of "ROLLING"\|"BLUE_GREEN"\|"CANARY"\|"LINEAR"/,
+  ],
+  [
+    "linear step under 3%",
+    (c) => Object.assign(c.ecs, { deploymentStrategy: "LINEAR", trafficShiftPercent: 2 }),
+    /ecs\.trafficShiftPercent = 2: must be 3-100 with ecs\.deploymentStrategy LINEAR/,
+  ],
+  [
+    "traffic shift not a multiple of 0.1",
+    (c) => (c.ecs.trafficShiftPercent = 12.34),
+    /ecs\.trafficShiftPercent = 12\.34: must be a multiple of 0\.1/,
+  ],
+  [
+    "no image kept for rollback",
+    (c) => (c.ecs.imageRetentionCount = 0),
+    /ecs\.imageRetentionCount = 0: Too small: expected number to be >=1/,
+  ],
+  [
     "unknown Qdrant instance type",
     (c) => (c.database.instanceType = "r6i.2xlarge"),
     /database\.instanceType = "r6i\.2xlarge": must be a Graviton \(arm64\) instance type/,
@@ -79,6 +119,36 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     "bucket name AWS rejects",
     (c) => (c.storage = { ...c.storage, bucketNames: { rawData: "Air.Raw_Data" } }),
     /storage\.bucketNames\.rawData = "Air\.Raw_Data": must be a valid S3 bucket name/,
+  ],
+  [
+    "Glacier transition under 30 days",
+    (c) => (c.storage = { ...c.storage, processedGlacierDays: 20 }),
+    /storage\.processedGlacierDays = 20: must be >= 30 days/,
+  ],
+  [
+    "logs bucket name too long",
+    (c) => (c.storage = { ...c.storage, bucketNames: { logs: `logs-${"x".repeat(60)}` } }),
+    /storage\.bucketNames\.logs = "logs-x+": must be a valid S3 bucket name/,
+  ],
+  [
+    "maxReceiveCount 0",
+    (c) => (c.queue = { ...c.queue, maxReceiveCount: 0 }),
+    /queue\.maxReceiveCount = 0: Too small: expected number to be >=1/,
+  ],
+  [
+    "visibility timeout above 12 hours",
+    (c) => (c.queue = { ...c.queue, visibilityTimeoutSeconds: 43201 }),
+    /queue\.visibilityTimeoutSeconds = 43201: Too big: expected number to be <=43200/,
+  ],
+  [
+    "queue retention above 14 days",
+    (c) => (c.queue = { ...c.queue, messageRetentionSeconds: 1209601 }),
+    /queue\.messageRetentionSeconds = 1209601: Too big: expected number to be <=1209600/,
+  ],
+  [
+    "long-polling wait above 20 seconds",
+    (c) => (c.queue = { ...c.queue, receiveWaitTimeSeconds: 30 }),
+    /queue\.receiveWaitTimeSeconds = 30: Too big: expected number to be <=20/,
   ],
   [
     "invalid e-mail",

@@ -668,16 +668,30 @@ describe("every synthesized stack", () => {
       );
       expect(names.some((n) => n.includes("replication-lag"))).toBe(config.cache.numCacheClusters > 1);
       const prefix = name === "prod" ? "air-applied-ai" : `air-applied-ai-${name}`;
-    for (const id of [
-      "api-latency-p95",
-      "api-latency-p99",
-      "api-5xx-rate",
-      "api-unhealthy-hosts",
-      "dlq-messages",
-      "queue-oldest-message",
-    ])
-      expect(names).toContain(`${prefix}-${id}`);
-    const budget = valuesOf(s, "aws_budgets_budget")[0];
+      for (const id of [
+        "api-latency-p95",
+        "api-latency-p99",
+        "api-5xx-rate",
+        "api-unhealthy-hosts",
+        "dlq-messages",
+        "queue-oldest-message",
+        "qdrant-status-check-failed",
+        "qdrant-cpu-high",
+        "qdrant-memory-high",
+        "qdrant-disk-high",
+        "ecs-cpu-high",
+        "ecs-memory-high",
+      ])
+        expect(names).toContain(`${prefix}-${id}`);
+      // The collector is admitted to the API's container port and to Qdrant's REST port.
+      const collectorSg = resourcesOf(s, "aws_security_group").find(
+        ([, g]) => g.name === `${prefix}-adot-collector`,
+      )!;
+      const fromCollector = valuesOf(s, "aws_vpc_security_group_ingress_rule")
+        .filter((r) => r.referenced_security_group_id === `\${aws_security_group.${collectorSg[0]}.id}`)
+        .map((r) => r.from_port);
+      expect(fromCollector).toEqual(expect.arrayContaining([config.ecs.containerPort, 6333]));
+      const budget = valuesOf(s, "aws_budgets_budget")[0];
       expect(budget.limit_amount).toBe(config.budget.monthlyLimitUsd.toFixed(2));
       expect(budget.cost_filter[0].values).toEqual([`user:Environment$${name}`]);
     },

@@ -1,10 +1,15 @@
 import { Queue } from "../../modules/queue";
+import { evaluate, toStackDoc } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { WAIVERS } from "../../policies/waivers";
 import { KmsKey } from "../../modules/security/kms-key";
 import { ServiceRole } from "../../modules/security/service-role";
 import {
   byPath,
   logicalName,
   policyOf,
+  ref,
+  stackDoc,
   synthAll,
   synthEnvironment,
   synthScope,
@@ -53,6 +58,32 @@ describe("prod queue", () => {
     }
   });
 
+  test("KMS data keys are reused 5 minutes; DLQ long-polls too", () => {
+    expect(queue.kms_data_key_reuse_period_seconds).toBe(300);
+    expect(dlq.kms_data_key_reuse_period_seconds).toBe(300);
+    expect(dlq.receive_wait_time_seconds).toBe(20);
+    expect(queue.message_retention_seconds).toBe(345600);
+  });
+
+  test("static outputs name the queue and DLQ", () => {
+    const q = logicalName(prod, "aws_sqs_queue", "queue/queue");
+    const d = logicalName(prod, "aws_sqs_queue", "queue/dlq");
+    expect(prod.output.queue_url.value).toBe(ref("aws_sqs_queue", q, "url"));
+    expect(prod.output.queue_arn.value).toBe(ref("aws_sqs_queue", q, "arn"));
+    expect(prod.output.dlq_url.value).toBe(ref("aws_sqs_queue", d, "url"));
+    expect(prod.output.dlq_arn.value).toBe(ref("aws_sqs_queue", d, "arn"));
+  });
+
+  test("the SQS rules pass on every environment's queues", () => {
+    for (const [name, json] of Object.entries(synthAll())) {
+      const sqs = evaluate(stackDoc(name, json), RULES, WAIVERS).filter((f) =>
+        f.rule.id.match(/SQS|_27$|_73$/),
+      );
+      expect(sqs.filter((f) => f.status !== "passed")).toEqual([]);
+      if (name !== "bootstrap") expect(sqs.length).toBeGreaterThanOrEqual(12);
+    }
+  });
+
   test("maxReceiveCount and visibility come from config", () => {
     const dev = synthEnvironment("dev", (c) => ({
       ...c,
@@ -79,20 +110,118 @@ test("grantSend / grantConsume name the queue and key ARNs", () => {
     queue.grantConsume(role);
   });
   const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
-  expect(statements.map((s: { Action: string[] }) => s.Action[0])).toEqual([
-    "sqs:SendMessage",
-    "kms:GenerateDataKey",
-    "sqs:ReceiveMessage",
-    "kms:Decrypt",
+  // Testing.synthScope has no construct paths; logical names are <path with _>_<hash>.
+  const arn = (type: string, prefix: string) => {
+    const names = Object.keys(stack.resource[type]).filter((n) =>
+      new RegExp(`^${prefix}_[0-9A-F]{8}$`).test(n),
+    );
+    expect(names).toHaveLength(1);
+    return ref(type, names[0], "arn");
+  };
+  const queue = arn("aws_sqs_queue", "q_queue");
+  const key = arn("aws_kms_key", "kms_key");
+  expect(statements).toEqual([
+    {
+      Effect: "Allow",
+      Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+      Resource: queue,
+    },
+    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
+    {
+      Effect: "Allow",
+      Action: [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+      ],
+      Resource: queue,
+    },
+    { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: key },
   ]);
-  for (const s of statements) expect(s.Resource).toMatch(/^\$\{aws_(sqs_queue|kms_key)\..+\.arn\}$/);
 });
 
-test("Queue rejects maxReceiveCount outside 1-1000", () => {
+test.each([
+  [{ maxReceiveCount: 0 }, /maxReceiveCount = 0: must be 1-1000/],
+  [{ maxReceiveCount: 1001 }, /maxReceiveCount = 1001: must be 1-1000/],
+  [{ messageRetentionSeconds: 1209601 }, /messageRetentionSeconds = 1209601: must be 60-1209600/],
+  [{ visibilityTimeoutSeconds: 43201 }, /visibilityTimeoutSeconds = 43201: must be 0-43200/],
+  [{ receiveWaitTimeSeconds: 21 }, /receiveWaitTimeSeconds = 21: must be 0-20/],
+])("Queue rejects %j", (props, message) => {
   expect(() =>
     synthScope((scope) => {
       const key = new KmsKey(scope, "kms", { alias: "k", description: "d", accountId: "1" });
-      new Queue(scope, "q", { queueName: "jobs", key, maxReceiveCount: 0 });
+      new Queue(scope, "q", { queueName: "jobs", key, ...props });
     }),
-  ).toThrow(/maxReceiveCount = 0: must be 1-1000/);
+  ).toThrow(message);
+});
+
+describe("SQS policy rules", () => {
+  const tags = (path: string) => ({ "//": { metadata: { path } } });
+  const bad = toStackDoc("prod", {
+    resource: {
+      aws_sqs_queue: {
+        // Unencrypted, no redrive, no policy.
+        plain: { ...tags("prod/x/plain"), name: "plain" },
+        // AWS-managed key; redrives after 0 receives to a DLQ that keeps less and admits anyone.
+        work: {
+          ...tags("prod/x/work"),
+          name: "work",
+          kms_master_key_id: "alias/aws/sqs",
+          message_retention_seconds: 1209600,
+          redrive_policy: JSON.stringify({
+            deadLetterTargetArn: "${aws_sqs_queue.dead.arn}",
+            maxReceiveCount: 0,
+          }),
+        },
+        // Not named -dlq: recognised as a DLQ because "work" redrives to it.
+        dead: { ...tags("prod/x/dead"), name: "failed-work", message_retention_seconds: 345600 },
+      },
+      aws_sqs_queue_redrive_allow_policy: {
+        a: {
+          queue_url: "${aws_sqs_queue.dead.url}",
+          redrive_allow_policy: JSON.stringify({ redrivePermission: "allowAll" }),
+        },
+      },
+      aws_sqs_queue_policy: {
+        p: {
+          queue_url: "${aws_sqs_queue.work.url}",
+          policy: JSON.stringify({
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }],
+          }),
+        },
+      },
+    },
+  });
+  const findings = evaluate(bad, RULES, WAIVERS).filter((f) => f.status === "failed");
+  const failed = (queue: string) =>
+    findings.filter((f) => f.resource.name === queue).map((f) => `${f.rule.id}: ${f.detail}`);
+
+  test("an unencrypted queue without redrive or policy", () => {
+    expect(failed("plain")).toEqual([
+      "CKV_AWS_27: not encrypted",
+      "CKV2_AWS_73: no CMK",
+      "AAI-SQS-001: no redrive_policy",
+      "AAI-SQS-003: no TLS-only queue policy",
+    ]);
+  });
+
+  test("a work queue with the AWS key, maxReceiveCount 0, a shorter-lived DLQ and an open policy", () => {
+    expect(failed("work")).toEqual([
+      "CKV2_AWS_73: no CMK",
+      "AAI-SQS-001: maxReceiveCount 0",
+      "AAI-SQS-002: DLQ keeps 345600s < source 1209600s",
+      "AAI-SQS-003: allows principal *",
+    ]);
+  });
+
+  test("a DLQ that admits every source queue", () => {
+    expect(failed("dead")).toEqual([
+      "CKV_AWS_27: not encrypted",
+      "CKV2_AWS_73: no CMK",
+      'AAI-SQS-004: redrive_allow_policy {"redrivePermission":"allowAll"} is not byQueue over its source queues',
+      "AAI-SQS-003: no TLS-only queue policy",
+    ]);
+  });
 });

@@ -2,7 +2,20 @@ import { KmsKey } from "../../modules/security/kms-key";
 import { ServiceRole } from "../../modules/security/service-role";
 import { Storage } from "../../modules/storage";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
-import { byPath, policyOf, synthAll, synthScope, valuesOf } from "../helpers/synth";
+import { evaluate, toStackDoc } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { WAIVERS } from "../../policies/waivers";
+import {
+  byPath,
+  logicalName,
+  policyOf,
+  ref,
+  stackDoc,
+  synthAll,
+  synthEnvironment,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
 
 describe("prod storage matches the seed", () => {
   const prod = synthAll().prod;
@@ -89,11 +102,78 @@ describe("prod storage matches the seed", () => {
     expect(sid("AllowAlbAccessLogsDelivery").Principal).toEqual({
       Service: "logdelivery.elasticloadbalancing.amazonaws.com",
     });
-    expect(sid("AllowS3ServerAccessLogs").Principal).toEqual({ Service: "logging.s3.amazonaws.com" });
-    expect(sid("AllowS3ServerAccessLogs").Condition.StringEquals["aws:SourceAccount"]).toContain(
-      "account_id",
-    );
+    expect(sid("AllowAlbAccessLogsDelivery").Resource).toBe(sid("AllowAlbAccessLogsElbAccount").Resource);
+    // As the ELB guide writes it: the resource path already names our account.
+    expect(sid("AllowAlbAccessLogsDelivery").Condition).toBeUndefined();
+    const arn = (name: string) => ref("aws_s3_bucket", logicalName(prod, "aws_s3_bucket", name), "arn");
+    expect(sid("AllowS3ServerAccessLogs")).toEqual({
+      Sid: "AllowS3ServerAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${arn("storage/logs/bucket")}/s3-access/*`,
+      Condition: {
+        ArnLike: { "aws:SourceArn": [arn("storage/raw-data/bucket"), arn("storage/processed/bucket")] },
+        StringEquals: { "aws:SourceAccount": "${data.aws_caller_identity.current.account_id}" },
+      },
+    });
     expect(sid("DenyInsecureTransport").Effect).toBe("Deny");
+  });
+
+  test("data buckets log S3 server access under the admitted s3-access/ prefix", () => {
+    for (const name of ["raw-data", "processed"])
+      expect(byPath(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).target_prefix).toBe(
+        `s3-access/air-applied-ai-${name}/`,
+      );
+  });
+
+  test.each(["raw-data", "processed", "logs"])(
+    "%s: denies plain HTTP and TLS < 1.2; blocks SSE-C uploads",
+    (name) => {
+      const statements = policyOf(byPath(prod, "aws_s3_bucket_policy", `storage/${name}/policy`)).Statement;
+      const arn = ref("aws_s3_bucket", logicalName(prod, "aws_s3_bucket", `storage/${name}/bucket`), "arn");
+      expect(statements.slice(0, 2)).toEqual([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          Sid: "DenyOutdatedTls",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [arn, `${arn}/*`],
+          Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        },
+      ]);
+      expect(
+        byPath(prod, "aws_s3_bucket_server_side_encryption_configuration", `storage/${name}/encryption`)
+          .rule[0].blocked_encryption_types,
+      ).toEqual(["SSE-C"]);
+    },
+  );
+
+  test("Qdrant snapshots: processed bucket, qdrant-snapshots/ expires a day after the 30-day retention, old versions after 1 day", () => {
+    const rule = lifecycle("processed").find((r: { id: string }) => r.id === "expire-qdrant-snapshots");
+    expect(rule).toEqual({
+      id: "expire-qdrant-snapshots",
+      status: "Enabled",
+      filter: [{ prefix: "qdrant-snapshots/" }],
+      expiration: [{ days: 31 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+    });
+    // The database tier's instance role writes exactly there.
+    const processedArn = ref(
+      "aws_s3_bucket",
+      logicalName(prod, "aws_s3_bucket", "storage/processed/bucket"),
+      "arn",
+    );
+    const policies = valuesOf(prod, "aws_iam_role_policy").map((p) => p.policy as string);
+    expect(policies.some((p) => p.includes(`${processedArn}/qdrant-snapshots/*`))).toBe(true);
   });
 
   test("the ALB writes its access logs to the logs bucket under the admitted prefix, after the policy exists", () => {
@@ -137,6 +217,18 @@ describe("per-environment storage", () => {
   });
 });
 
+test("config.storage.bucketNames overrides the derived names", () => {
+  const dev = synthEnvironment("dev", (c) => ({
+    ...c,
+    storage: { ...c.storage, bucketNames: { rawData: "acme-raw", logs: "acme-logs" } },
+  }));
+  expect(
+    valuesOf(dev, "aws_s3_bucket")
+      .map((b) => b.bucket)
+      .sort(),
+  ).toEqual(["acme-logs", "acme-raw", "air-applied-ai-processed-dev"]);
+});
+
 describe("grants", () => {
   const stack = synthScope((scope) => {
     const key = new KmsKey(scope, "kms", { alias: "k", description: "d", accountId: "123456789012" });
@@ -151,28 +243,53 @@ describe("grants", () => {
     storage.processed.grantWrite(role, "embeddings/*");
   });
   const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
+  // Testing.synthScope has no construct paths; logical names are <path with _>_<hash>.
+  const arn = (type: string, path: string) => {
+    const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+    const names = Object.keys(stack.resource[type]).filter((n) => pattern.test(n));
+    expect(names).toHaveLength(1);
+    return ref(type, names[0], "arn");
+  };
 
-  test("read and write name the bucket ARNs and prefixes, plus the CMK", () => {
-    expect(statements).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          Action: "s3:ListBucket",
-          Resource: expect.stringMatching(/aws_s3_bucket\.storage_raw-data_bucket.*\.arn\}$/),
-        }),
-        expect.objectContaining({
-          Action: ["s3:GetObject", "s3:GetObjectVersion"],
-          Resource: expect.stringMatching(/raw-data_bucket.*\.arn\}\/\*$/),
-        }),
-        expect.objectContaining({
-          Resource: expect.stringMatching(/processed_bucket.*\.arn\}\/embeddings\/\*$/),
-        }),
-        expect.objectContaining({
-          Action: ["kms:Decrypt", "kms:DescribeKey"],
-          Resource: expect.stringMatching(/aws_kms_key\./),
-        }),
-      ]),
+  test("read and write name the exact bucket ARNs and prefixes, plus the CMK", () => {
+    const raw = arn("aws_s3_bucket", "storage/raw-data/bucket");
+    const processed = arn("aws_s3_bucket", "storage/processed/bucket");
+    const key = arn("aws_kms_key", "kms/key");
+    expect(statements).toEqual([
+      { Effect: "Allow", Action: "s3:ListBucket", Resource: raw },
+      { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${raw}/*` },
+      { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: key },
+      {
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
+        Resource: `${processed}/embeddings/*`,
+      },
+      {
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
+        Resource: key,
+      },
+    ]);
+  });
+});
+
+describe("SecureBucket rejects names and prefixes AWS rejects", () => {
+  test.each(["Air.Raw_Data", "ab", "-leading-hyphen", `x${"y".repeat(63)}`])("bucket name %s", (name) => {
+    expect(() => synthScope((s) => new SecureBucket(s, "b", { bucketName: name }))).toThrow(
+      `SecureBucket bucketName = "${name}": must be 3-63 characters of a-z, 0-9 and '-'`,
     );
-    expect(statements.every((s: { Resource: unknown }) => s.Resource !== "*")).toBe(true);
+  });
+
+  test.each([
+    [{ prefix: "snapshots", days: 30, noncurrentDays: 1 }],
+    [{ prefix: "/snapshots/", days: 30, noncurrentDays: 1 }],
+    [{ prefix: "snapshots/", days: 0, noncurrentDays: 1 }],
+  ])("prefix expiration %j", (expiration) => {
+    expect(() =>
+      synthScope(
+        (s) => new SecureBucket(s, "b", { bucketName: "test-bucket", prefixExpirations: [expiration] }),
+      ),
+    ).toThrow(/prefixExpirations .*: prefix must end in "\/"/);
   });
 });
 
@@ -193,5 +310,137 @@ describe("SecureBucket rejects lifecycle transitions AWS rejects", () => {
     expect(() =>
       synthScope((s) => new SecureBucket(s, "b", { bucketName: "test-bucket", transitions })),
     ).toThrow(message);
+  });
+});
+
+describe("S3 policy rules", () => {
+  const tags = (path: string) => ({ "//": { metadata: { path } } });
+  // One bucket with nothing but a name (and an ACL); a second with misconfigured companions.
+  const bad = toStackDoc("prod", {
+    resource: {
+      aws_s3_bucket: {
+        bare: {
+          ...tags("prod/storage/raw-data/bucket"),
+          bucket: "Bad_Name",
+          acl: "private",
+          force_destroy: true,
+        },
+        weak: { ...tags("prod/x/weak/bucket"), bucket: "weak-bucket" },
+      },
+      aws_s3_bucket_acl: { a: { bucket: "${aws_s3_bucket.weak.id}", acl: "private" } },
+      aws_s3_bucket_server_side_encryption_configuration: {
+        e: {
+          bucket: "${aws_s3_bucket.weak.id}",
+          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+        },
+      },
+      aws_s3_bucket_versioning: {
+        v: { bucket: "${aws_s3_bucket.weak.id}", versioning_configuration: { status: "Enabled" } },
+      },
+      aws_s3_bucket_public_access_block: {
+        p: { bucket: "${aws_s3_bucket.weak.id}", block_public_acls: true, block_public_policy: false },
+      },
+      aws_s3_bucket_ownership_controls: {
+        o: { bucket: "${aws_s3_bucket.weak.id}", rule: { object_ownership: "ObjectWriter" } },
+      },
+      aws_s3_bucket_lifecycle_configuration: {
+        l: {
+          bucket: "${aws_s3_bucket.weak.id}",
+          rule: [
+            { id: "no-filter", status: "Enabled", transition: [{ days: 10, storage_class: "STANDARD_IA" }] },
+            {
+              id: "tagged",
+              status: "Enabled",
+              filter: [{ tag: { key: "k", value: "v" } }],
+              transition: [
+                { days: 30, storage_class: "STANDARD_IA" },
+                { days: 40, storage_class: "GLACIER" },
+              ],
+            },
+          ],
+        },
+      },
+      aws_s3_bucket_policy: {
+        p: {
+          bucket: "${aws_s3_bucket.weak.id}",
+          policy: JSON.stringify({
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
+          }),
+        },
+      },
+      // Mentions the bare bucket, but configures the weak one: must not count as the bare bucket's.
+      aws_s3_bucket_logging: {
+        g: { bucket: "${aws_s3_bucket.weak.id}", target_bucket: "${aws_s3_bucket.bare.bucket}" },
+      },
+    },
+  });
+  const findings = evaluate(bad, RULES, WAIVERS);
+  const failedOn = (name: string) =>
+    new Set(
+      findings
+        .filter(
+          (f) => f.status === "failed" && (f.resource.name === name || f.resource.type !== "aws_s3_bucket"),
+        )
+        .map((f) => f.rule.id),
+    );
+
+  test.each([
+    "CKV_AWS_19",
+    "CKV_AWS_145",
+    "CKV_AWS_21",
+    "CKV_AWS_18",
+    "CKV2_AWS_6",
+    "CKV2_AWS_65",
+    "CKV2_AWS_61",
+    "CKV_AWS_300",
+    "AAI-S3-001",
+    "AAI-S3-002",
+    "AAI-S3-006",
+    "AAI-S3-007",
+  ])("%s fails on a bucket with no companions", (id) => {
+    expect(failedOn("bare")).toContain(id);
+  });
+
+  test.each([
+    "CKV_AWS_145",
+    "CKV2_AWS_6",
+    "CKV2_AWS_65",
+    "CKV_AWS_300",
+    "CKV_AWS_70",
+    "AAI-S3-001",
+    "AAI-S3-002",
+    "AAI-S3-003",
+    "AAI-S3-004",
+    "AAI-S3-005",
+  ])("%s fails on misconfigured companions", (id) => {
+    expect(failedOn("weak")).toContain(id);
+  });
+
+  test("the lifecycle rules report what is wrong", () => {
+    const detail = (id: string) => findings.find((f) => f.rule.id === id && f.status === "failed")?.detail;
+    expect(detail("AAI-S3-003")).toBe("rule no-filter has no single filter");
+    expect(detail("AAI-S3-004")).toBe("STANDARD_IA at 10 days");
+  });
+
+  test("every synthesized bucket passes, except the logs buckets' waived SSE-KMS and self-logging rules", () => {
+    for (const [name, json] of Object.entries(synthAll())) {
+      const results = evaluate(stackDoc(name, json), RULES, WAIVERS).filter((f) =>
+        f.resource.type.startsWith("aws_s3_bucket"),
+      );
+      expect(results.filter((f) => f.status === "failed")).toEqual([]);
+      expect(
+        results
+          .filter((f) => f.status === "waived")
+          .map((f) => `${f.rule.id} ${f.resource.path}`)
+          .sort(),
+      ).toEqual(
+        name === "bootstrap"
+          ? [
+              "CKV_AWS_145 bootstrap/state-access-logs/bucket",
+              "CKV_AWS_18 bootstrap/state-access-logs/bucket",
+            ]
+          : [`CKV_AWS_145 ${name}/storage/logs/bucket`, `CKV_AWS_18 ${name}/storage/logs/bucket`],
+      );
+    }
   });
 });

@@ -4,7 +4,8 @@ describe("bootstrap stack", () => {
   const stack = synthAll().bootstrap;
 
   test("local backend (it creates the bucket the others store state in)", () => {
-    expect(stack.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+    // Outside cdktf.out (which every synth replaces): <repo>/terraform-state/bootstrap.tfstate.
+    expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform-state/bootstrap.tfstate" } });
     expect(stack.provider.aws[0].region).toBe("us-east-2");
   });
 
@@ -43,6 +44,26 @@ describe("bootstrap stack", () => {
       Action: "s3:*",
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
+  });
+
+  test("state bucket access is logged to an SSE-S3 bucket whose policy admits only the state bucket's logs", () => {
+    const logs = byPath(stack, "aws_s3_bucket", "state-access-logs/bucket");
+    expect(logs.bucket).toBe("air-applied-ai-terraform-state-access-logs");
+    const [stateName] = Object.entries(stack.resource.aws_s3_bucket).find(([, v]: [string, any]) =>
+      v["//"].metadata.path.endsWith("/state/bucket"),
+    )!;
+    const logging = byPath(stack, "aws_s3_bucket_logging", "state/logging");
+    expect(logging.bucket).toBe(`\${aws_s3_bucket.${stateName}.id}`);
+    expect(logging.target_prefix).toBe("s3-access/");
+    expect(
+      byPath(stack, "aws_s3_bucket_server_side_encryption_configuration", "state-access-logs/encryption")
+        .rule[0].apply_server_side_encryption_by_default,
+    ).toEqual({ sse_algorithm: "AES256" });
+    const allow = policyOf(byPath(stack, "aws_s3_bucket_policy", "state-access-logs/policy")).Statement.find(
+      (s: { Sid: string }) => s.Sid === "AllowS3ServerAccessLogs",
+    );
+    expect(allow.Principal).toEqual({ Service: "logging.s3.amazonaws.com" });
+    expect(allow.Condition.ArnLike["aws:SourceArn"]).toEqual([`\${aws_s3_bucket.${stateName}.arn}`]);
   });
 
   test("state key is protected and rotated", () => {

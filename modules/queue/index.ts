@@ -19,7 +19,7 @@ export interface QueueProps {
   readonly messageRetentionSeconds?: number;
   /** Receives before a message moves to the DLQ (1-1000). @default 5 */
   readonly maxReceiveCount?: number;
-  /** Long-polling wait (1-20 s). @default 20 */
+  /** Long-polling wait (0-20 s; 0 turns long polling off). @default 20 */
   readonly receiveWaitTimeSeconds?: number;
 }
 
@@ -41,15 +41,26 @@ export class Queue extends Construct {
     super(scope, id);
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const retention = props.messageRetentionSeconds ?? 345600;
-    if (maxReceiveCount < 1 || maxReceiveCount > 1000)
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)
       throw new Error(`Queue ${props.queueName}: maxReceiveCount = ${maxReceiveCount}: must be 1-1000`);
+    const visibility = props.visibilityTimeoutSeconds ?? 300;
+    const receiveWaitTimeSeconds = props.receiveWaitTimeSeconds ?? 20;
+    if (!Number.isInteger(visibility) || visibility < 0 || visibility > 43200)
+      throw new Error(`Queue ${props.queueName}: visibilityTimeoutSeconds = ${visibility}: must be 0-43200`);
+    if (
+      !Number.isInteger(receiveWaitTimeSeconds) ||
+      receiveWaitTimeSeconds < 0 ||
+      receiveWaitTimeSeconds > 20
+    )
+      throw new Error(
+        `Queue ${props.queueName}: receiveWaitTimeSeconds = ${receiveWaitTimeSeconds}: must be 0-20`,
+      );
     if (retention < 60 || retention > DLQ_RETENTION_SECONDS)
       throw new Error(
         `Queue ${props.queueName}: messageRetentionSeconds = ${retention}: must be 60-${DLQ_RETENTION_SECONDS}`,
       );
     this.key = props.key;
     const encryption = { kmsMasterKeyId: props.key.keyArn, kmsDataKeyReusePeriodSeconds: 300 };
-    const receiveWaitTimeSeconds = props.receiveWaitTimeSeconds ?? 20;
 
     const dlq = new SqsQueue(this, "dlq", {
       name: `${props.queueName}-dlq`,
@@ -59,7 +70,7 @@ export class Queue extends Construct {
     });
     const queue = new SqsQueue(this, "queue", {
       name: props.queueName,
-      visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 300,
+      visibilityTimeoutSeconds: visibility,
       messageRetentionSeconds: retention,
       receiveWaitTimeSeconds,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount }),

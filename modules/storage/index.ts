@@ -22,6 +22,11 @@ export interface StorageProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Days the logs bucket keeps S3 server access logs and ALB access logs. @default 90 */
   readonly accessLogExpirationDays?: number;
+  /**
+   * Days Qdrant snapshots are kept under qdrant-snapshots/ (the host prunes them daily; a lifecycle rule
+   * expires what it misses, one day later, and drops their noncurrent versions after a day). @default 30
+   */
+  readonly qdrantSnapshotRetentionDays?: number;
   /** prevent_destroy on the data buckets (prod, staging). @default false */
   readonly protect?: boolean;
 }
@@ -39,7 +44,10 @@ export class Storage extends Construct {
   public readonly albLogPrefix = "alb";
   /** Key prefix of S3 server access logs in the logs bucket. */
   public readonly s3AccessLogPrefix = "s3-access";
-  /** Where the Qdrant host uploads its daily snapshots: the processed bucket, under qdrant-snapshots/. */
+  /**
+   * Where the Qdrant host uploads its daily snapshots: the processed bucket (SSE-KMS, versioned, access
+   * logged) under qdrant-snapshots/; `prefix` has no trailing "/" (grant on `${prefix}/*`).
+   */
   public readonly qdrantSnapshots: { readonly bucket: SecureBucket; readonly prefix: string };
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -69,30 +77,29 @@ export class Storage extends Construct {
       accessLogs: { ...accessLogs, prefix: `${accessLogs.prefix}${names.rawData}/` },
       protect: props.protect,
     });
+    const snapshotPrefix = "qdrant-snapshots";
     this.processed = new SecureBucket(this, "processed", {
       bucketName: names.processed,
       key: props.key,
       transitions: [{ days: props.processedGlacierDays ?? 60, storageClass: "GLACIER" }],
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+      prefixExpirations: [
+        {
+          prefix: `${snapshotPrefix}/`,
+          days: (props.qdrantSnapshotRetentionDays ?? 30) + 1,
+          noncurrentDays: 1,
+        },
+      ],
       accessLogs: { ...accessLogs, prefix: `${accessLogs.prefix}${names.processed}/` },
       protect: props.protect,
     });
-    this.qdrantSnapshots = { bucket: this.processed, prefix: "qdrant-snapshots" };
+    this.qdrantSnapshots = { bucket: this.processed, prefix: snapshotPrefix };
 
-    const logsArn = this.logs.bucketArn;
-    this.logs.addToResourcePolicy({
-      sid: "AllowS3ServerAccessLogs",
-      principals: { Service: "logging.s3.amazonaws.com" },
-      actions: ["s3:PutObject"],
-      resources: [`${logsArn}/${this.s3AccessLogPrefix}/*`],
-      conditions: {
-        ArnLike: { "aws:SourceArn": [this.rawData.bucketArn, this.processed.bucketArn] },
-        StringEquals: { "aws:SourceAccount": props.accountId },
-      },
-    });
-    const albLogs = `${logsArn}/${this.albLogPrefix}/AWSLogs/${props.accountId}/*`;
+    this.logs.allowServerAccessLogs([this.rawData, this.processed], props.accountId, this.s3AccessLogPrefix);
+    const albLogs = `${this.logs.bucketArn}/${this.albLogPrefix}/AWSLogs/${props.accountId}/*`;
     // us-east-2 predates the service-principal model, so ELB writes as its regional account; the
-    // service principal is admitted too, for when AWS moves the region over.
+    // service principal is admitted too (as the ELB guide writes it, without conditions: the resource
+    // already names our account), for when AWS moves the region over.
     this.logs.addToResourcePolicy({
       sid: "AllowAlbAccessLogsElbAccount",
       principals: { AWS: `arn:aws:iam::${ELB_ACCOUNT_US_EAST_2}:root` },
@@ -104,7 +111,6 @@ export class Storage extends Construct {
       principals: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
       actions: ["s3:PutObject"],
       resources: [albLogs],
-      conditions: { StringEquals: { "aws:SourceAccount": props.accountId } },
     });
   }
 }

@@ -26,6 +26,18 @@ export interface LifecycleTransition {
     | "DEEP_ARCHIVE";
 }
 
+export interface PrefixExpiration {
+  /** Key prefix, ending in "/". */
+  readonly prefix: string;
+  /** Days after creation a current object expires. */
+  readonly days: number;
+  /** Days a noncurrent version is kept. */
+  readonly noncurrentDays: number;
+}
+
+/** S3's rules for general purpose bucket names (3-63 of a-z, 0-9, '-'; dots avoided for TLS). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
 export interface SecureBucketProps {
   readonly bucketName: string;
   /** SSE-KMS with this CMK (and S3 Bucket Keys). Omit for SSE-S3, e.g. ALB access-log buckets. */
@@ -40,6 +52,12 @@ export interface SecureBucketProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Abort incomplete multipart uploads after N days. @default 7 */
   readonly abortIncompleteMultipartDays?: number;
+  /**
+   * Short-lived key prefixes (e.g. backups a job prunes itself): current objects expire after `days`,
+   * noncurrent versions after `noncurrentDays`, overriding the bucket-wide rules for that prefix.
+   * @default []
+   */
+  readonly prefixExpirations?: readonly PrefixExpiration[];
   /** Server access logging target. @default none (only for the log bucket itself) */
   readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
   /** prevent_destroy on the bucket, and never force_destroy. @default false */
@@ -48,8 +66,9 @@ export interface SecureBucketProps {
 
 /**
  * An S3 bucket with the project's baseline: public access block (all four), BucketOwnerEnforced
- * (no ACLs), default encryption, versioning, a TLS-only bucket policy, lifecycle rules that each carry
- * a filter and abort incomplete multipart uploads, and optional server access logging.
+ * (no ACLs), default encryption with SSE-C uploads blocked, versioning, a bucket policy that denies
+ * plain HTTP and TLS < 1.2, lifecycle rules that each carry a filter and abort incomplete multipart
+ * uploads, and optional server access logging.
  */
 export class SecureBucket extends Construct {
   public readonly bucketName: string;
@@ -62,7 +81,16 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    if (!BUCKET_NAME.test(props.bucketName))
+      throw new Error(
+        `SecureBucket bucketName = "${props.bucketName}": must be 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit`,
+      );
     validateTransitions(props.bucketName, props.transitions ?? []);
+    for (const p of props.prefixExpirations ?? [])
+      if (!/^[^/].*\/$/.test(p.prefix) || p.days < 1 || p.noncurrentDays < 1)
+        throw new Error(
+          `SecureBucket ${props.bucketName}: prefixExpirations ${JSON.stringify(p)}: prefix must end in "/" (no leading "/"), days and noncurrentDays >= 1`,
+        );
     this.key = props.key;
     const protect = props.protect ?? false;
     const bucket = new S3Bucket(this, "bucket", {
@@ -95,8 +123,12 @@ export class SecureBucket extends Construct {
                 kmsMasterKeyId: props.key.keyArn,
               },
               bucketKeyEnabled: true,
+              blockedEncryptionTypes: ["SSE-C"],
             }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+              blockedEncryptionTypes: ["SSE-C"],
+            },
       ],
     });
     const versioned = props.versioned ?? true;
@@ -132,6 +164,15 @@ export class SecureBucket extends Construct {
         expiration: [{ expiredObjectDeleteMarker: true }],
       });
     }
+    for (const p of props.prefixExpirations ?? []) {
+      rules.push({
+        id: `expire-${p.prefix.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+$/, "")}`,
+        status: "Enabled",
+        filter: [{ prefix: p.prefix }],
+        expiration: [{ days: p.days }],
+        ...(versioned ? { noncurrentVersionExpiration: [{ noncurrentDays: p.noncurrentDays }] } : {}),
+      });
+    }
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: bucket.id,
       rule: rules,
@@ -152,6 +193,14 @@ export class SecureBucket extends Construct {
         produce: () =>
           policyDocument([
             denyInsecureTransport("s3", [this.bucketArn, `${this.bucketArn}/*`]),
+            {
+              sid: "DenyOutdatedTls",
+              effect: "Deny",
+              principals: "*",
+              actions: ["s3:*"],
+              resources: [this.bucketArn, `${this.bucketArn}/*`],
+              conditions: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+            },
             ...this.policyStatements,
           ]),
       }),
@@ -162,6 +211,23 @@ export class SecureBucket extends Construct {
   /** Adds a statement to the bucket policy (service log delivery and the like). */
   public addToResourcePolicy(statement: PolicyStatement): void {
     this.policyStatements.push(statement);
+  }
+
+  /**
+   * Admits S3 server access logging from `sources` (buckets of `accountId`) under `prefix`/ of this
+   * bucket. With BucketOwnerEnforced, log delivery is authorised by this bucket policy, not by ACLs.
+   */
+  public allowServerAccessLogs(sources: readonly SecureBucket[], accountId: string, prefix: string): void {
+    this.addToResourcePolicy({
+      sid: "AllowS3ServerAccessLogs",
+      principals: { Service: "logging.s3.amazonaws.com" },
+      actions: ["s3:PutObject"],
+      resources: [`${this.bucketArn}/${prefix}/*`],
+      conditions: {
+        ArnLike: { "aws:SourceArn": sources.map((b) => b.bucketArn) },
+        StringEquals: { "aws:SourceAccount": accountId },
+      },
+    });
   }
 
   /** Read objects under `prefix` (default all), and decrypt them. */

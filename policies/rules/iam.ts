@@ -28,6 +28,28 @@ const RESOURCE_WILDCARD_ONLY = new Set([
   "ecs:ListTasks",
   "ecs:ListServices",
   "ecs:DescribeTaskDefinition",
+  // ECS infrastructure role (blue/green, canary, linear): ELB reads; its writes name our ARNs.
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+  // CI deploy/plan roles (modules/delivery): creations and account-level settings with no resource ARN.
+  "kms:CreateKey",
+  "acm:RequestCertificate",
+  "route53:CreateHostedZone",
+  "secretsmanager:GetRandomPassword",
+  "backup-storage:MountCapsule",
+  "logs:PutResourcePolicy",
+  "logs:DeleteResourcePolicy",
+  "logs:CreateLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "sso:CreateManagedApplicationInstance",
+  "sso:DeleteManagedApplicationInstance",
+  "sso:DescribeRegisteredRegions",
+  "sso:GetSharedSsoConfiguration",
+  "ecs:RegisterTaskDefinition",
+  "ecs:DeregisterTaskDefinition",
 ]);
 
 const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy"];

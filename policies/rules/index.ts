@@ -1,12 +1,15 @@
 import type { Rule } from "../engine";
 import { albRules } from "./alb";
 import { ec2Rules } from "./ec2";
+import { ecrRules } from "./ecr";
+import { ecsRules } from "./ecs";
 import { elasticacheRules } from "./elasticache";
 import { iamRules } from "./iam";
 import { kmsRules } from "./kms";
 import { logRules } from "./logs";
 import { monitoringRules } from "./monitoring";
 import { networkingRules } from "./networking";
+import { oidcRules } from "./oidc";
 import { secretsRules } from "./secrets";
 import { s3Rules } from "./s3";
 import { securityGroupRules } from "./security-groups";
@@ -23,6 +26,7 @@ export const RULES: Rule[] = [
   ...logRules,
   ...monitoringRules,
   ...iamRules,
+  ...oidcRules,
   ...ec2Rules,
   ...albRules,
   ...wafRules,
@@ -30,4 +34,6 @@ export const RULES: Rule[] = [
   ...secretsRules,
   ...s3Rules,
   ...sqsRules,
+  ...ecsRules,
+  ...ecrRules,
 ];

@@ -5,11 +5,17 @@ import {
   asList,
   blocks,
   parsePolicy,
-  referencing,
+  references,
+  resourcesOf,
 } from "../engine";
 
-/** The bucket's companion resource of `type` (they reference the bucket's id). */
-const companions = (stack: StackDoc, bucket: TfResource, type: string) => referencing(stack, type, bucket);
+/**
+ * The bucket's companion resources of `type`: those whose `bucket` argument references it. (Other
+ * arguments do not count: the logs bucket's policy names the data buckets in a condition, and their
+ * logging resources name the logs bucket as target; neither configures the bucket it mentions.)
+ */
+const companions = (stack: StackDoc, bucket: TfResource, type: string) =>
+  resourcesOf(stack, type).filter((c) => references(c.values.bucket, bucket));
 
 function sseRules(stack: StackDoc, bucket: TfResource) {
   return companions(stack, bucket, "aws_s3_bucket_server_side_encryption_configuration").flatMap((c) =>

@@ -17,6 +17,13 @@ function dlqOf(stack: StackDoc, queue: TfResource): TfResource | undefined {
   return resourcesOf(stack, "aws_sqs_queue").find((q) => target === `\${${q.address}.arn}`);
 }
 
+/** True when another queue of the stack redrives to `queue` (it is a dead-letter queue). */
+function isDeadLetterQueue(stack: StackDoc, queue: TfResource): boolean {
+  return resourcesOf(stack, "aws_sqs_queue").some(
+    (q) => q !== queue && redriveOf(q)?.deadLetterTargetArn === `\${${queue.address}.arn}`,
+  );
+}
+
 export const sqsRules: Rule[] = [
   {
     id: "CKV_AWS_27",
@@ -44,7 +51,7 @@ export const sqsRules: Rule[] = [
     fix: "Queue construct: redrive_policy with maxReceiveCount (queue.maxReceiveCount).",
     resourceTypes: QUEUE,
     check: (q, stack) => {
-      if (/-dlq$/.test(String(q.values.name))) return true;
+      if (isDeadLetterQueue(stack, q)) return true;
       const redrive = redriveOf(q);
       if (!redrive) return "no redrive_policy";
       if (!redrive.maxReceiveCount || redrive.maxReceiveCount < 1 || redrive.maxReceiveCount > 1000)
@@ -64,6 +71,38 @@ export const sqsRules: Rule[] = [
       const source = q.values.message_retention_seconds ?? 345600;
       const kept = dlq.values.message_retention_seconds ?? 345600;
       return kept >= source || `DLQ keeps ${kept}s < source ${source}s`;
+    },
+  },
+  {
+    id: "AAI-SQS-004",
+    description:
+      "A dead-letter queue admits only its own source queues (redrive_allow_policy byQueue naming them)",
+    severity: "LOW",
+    fix: "aws_sqs_queue_redrive_allow_policy { redrivePermission = byQueue, sourceQueueArns = [source] }.",
+    resourceTypes: QUEUE,
+    check: (q, stack) => {
+      if (!isDeadLetterQueue(stack, q)) return true;
+      const allow = resourcesOf(stack, "aws_sqs_queue_redrive_allow_policy")
+        .filter((p) => p.values.queue_url === `\${${q.address}.url}`)
+        .map((p) => {
+          try {
+            return JSON.parse(p.values.redrive_allow_policy);
+          } catch {
+            return undefined;
+          }
+        })
+        .find(Boolean);
+      if (!allow) return "no redrive_allow_policy";
+      const sources = resourcesOf(stack, "aws_sqs_queue")
+        .filter((s) => redriveOf(s)?.deadLetterTargetArn === `\${${q.address}.arn}`)
+        .map((s) => `\${${s.address}.arn}`);
+      return (
+        (allow.redrivePermission === "byQueue" &&
+          Array.isArray(allow.sourceQueueArns) &&
+          allow.sourceQueueArns.length > 0 &&
+          allow.sourceQueueArns.every((a: string) => sources.includes(a))) ||
+        `redrive_allow_policy ${JSON.stringify(allow)} is not byQueue over its source queues`
+      );
     },
   },
   {

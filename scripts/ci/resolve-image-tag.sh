@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Exports TF_VAR_image_tag for the rest of the job (GitHub Actions $GITHUB_ENV): the tag given to the
+# workflow, else the tag the environment runs now (the stack's `image_tag` output in its state), else
+# the GitHub environment variable IMAGE_TAG. Usage: resolve-image-tag.sh <stack dir>
+set -euo pipefail
+dir="$1"
+tag="${IMAGE_TAG_INPUT:-}"
+source="workflow input"
+if [ -z "$tag" ]; then
+  tag="$(terraform -chdir="$dir" output -raw image_tag 2>/dev/null || true)"
+  source="state output image_tag"
+fi
+if [ -z "$tag" ]; then
+  tag="${IMAGE_TAG_DEFAULT:-}"
+  source="environment variable IMAGE_TAG"
+fi
+if [ -z "$tag" ]; then
+  if jq -e '.variable.image_tag' "$dir/cdk.tf.json" >/dev/null 2>&1; then
+    echo "No image tag: pass image_tag to the workflow or set the GitHub environment variable IMAGE_TAG" >&2
+    exit 1
+  fi
+  echo "The stack declares no image_tag variable: nothing to resolve."
+  exit 0
+fi
+if ! [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+  echo "Invalid image tag '$tag': Docker tags are 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-'" >&2
+  exit 1
+fi
+echo "image_tag = $tag ($source)"
+echo "TF_VAR_image_tag=$tag" >>"${GITHUB_ENV:-/dev/null}"
