@@ -203,13 +203,14 @@ export class EnvironmentStack extends BaseStack {
     // The image tag is the one input that changes per release: CI pushes <ecr_repository_url>:<git sha>
     // and applies with -var image_tag=<git sha>. No default: a plan without it fails instead of
     // silently deploying some other image. "latest" is refused (tags are immutable).
-    this.imageTag = new TerraformVariable(this, "image_tag", {
+    this.imageTag = new TerraformVariable(this, "image-tag-variable", {
       type: "string",
       nullable: false,
       description: "API image tag in ecr_repository_url to run (CI sets the git SHA it pushed)",
       validation: [
         {
-          condition: '${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"}',
+          condition:
+            '${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"}',
           errorMessage:
             'The image_tag must be an ECR tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -) other than "latest".',
         },
@@ -281,6 +282,11 @@ export class EnvironmentStack extends BaseStack {
     this.output("ecr_repository_url", app.repositoryUrl, "ECR repository URL: CI pushes <url>:<git sha>");
     this.output("ecs_task_definition_family", app.taskDefinitionFamily, "Task definition family of the API");
     this.output("ecs_log_group_name", app.logGroupName, "CloudWatch log group of the API containers");
+    this.output(
+      "image_tag",
+      this.imageTag.stringValue,
+      "Image tag the service runs (the last applied image_tag)",
+    );
 
     // Monitoring last: it is fed every other tier's identifiers. Tiers not yet in this stack are absent
     // from its props, so their alarms and dashboard widgets appear when they are wired.

@@ -372,7 +372,8 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
     ]);
   });
 
-  test("static outputs: cluster, service, ECR repository URL", () => {
+  test("static outputs: cluster, service, ECR repository URL, the running image tag", () => {
+    expect(prod.output.image_tag.value).toBe("${var.image_tag}");
     expect(prod.output.ecs_cluster_name.value).toBe(ref("aws_ecs_cluster", clusterName, "name"));
     expect(prod.output.ecs_service_name.value).toBe(ref("aws_ecs_service", serviceName, "name"));
     expect(prod.output.ecr_repository_url.value).toBe(

@@ -401,7 +401,7 @@ export class Application extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      availabilityZoneRebalancing: "ENABLED",
+      // availability_zone_rebalancing left to AWS: ENABLED by default for new services where compatible.
       enableExecuteCommand: true,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
