@@ -10,4 +10,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/helpers/"],
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
+  // jest defaults to cores - 1 = one worker on the 2-core machines; two halve the wall time.
+  maxWorkers: 2,
 };

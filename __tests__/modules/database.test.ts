@@ -392,8 +392,8 @@ describe("Qdrant boot script (user data)", () => {
 
   test("is valid bash once Terraform has interpolated it (bash -n)", () => {
     const rendered = script.replace(/\$\$\{/g, "${").replace(/\$\{aws_[^}]+\}/g, "x");
-    expect(() => execFileSync("bash", ["-n"], { input: rendered })).not.toThrow();
-    expect(() => execFileSync("bash", ["-n"], { input: `${rendered}\nif then` })).toThrow();
+    expect(() => execFileSync("bash", ["-n"], { input: rendered, stdio: "pipe" })).not.toThrow();
+    expect(() => execFileSync("bash", ["-n"], { input: `${rendered}\nif then`, stdio: "pipe" })).toThrow();
   });
 
   test("fits EC2's 16 KB user-data limit", () => {

@@ -5,7 +5,9 @@ describe("bootstrap stack", () => {
 
   test("local backend (it creates the bucket the others store state in)", () => {
     // Outside cdktf.out (which every synth replaces): <repo>/terraform-state/bootstrap.tfstate.
-    expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform-state/bootstrap.tfstate" } });
+    expect(stack.terraform.backend).toEqual({
+      local: { path: "../../../terraform-state/bootstrap.tfstate" },
+    });
     expect(stack.provider.aws[0].region).toBe("us-east-2");
   });
 
