@@ -34,7 +34,7 @@ function synthApp(build: (app: App) => void): Record<string, StackJson> {
   }
 }
 
-/** bootstrap, dev, staging and prod, synthesized once per test worker. */
+/** bootstrap, dev, staging and prod, synthesized once per test file (jest isolates module state per file). */
 export function synthAll(): Record<string, StackJson> {
   cache ??= synthApp((app) => buildStacks(app, loadEnvironments()));
   return cache;
