@@ -59,7 +59,11 @@ export class BootstrapStack extends BaseStack {
       key: this.stateKey,
       versioned: true,
       noncurrentVersionExpirationDays: 365,
-      accessLogs: { bucketName: this.stateAccessLogs.bucketName, prefix: "s3-access/" },
+      accessLogs: {
+        bucketName: this.stateAccessLogs.bucketName,
+        prefix: "s3-access/",
+        policy: this.stateAccessLogs.policy,
+      },
       protect: true,
     });
     this.stateAccessLogs.allowServerAccessLogs([this.stateBucket], this.accountId, "s3-access");

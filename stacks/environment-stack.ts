@@ -302,6 +302,7 @@ export class EnvironmentStack extends BaseStack {
       alb: {
         arnSuffix: this.loadBalancer.albArnSuffix,
         targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
+        alternateTargetGroupArnSuffix: this.loadBalancer.alternateTargetGroupArnSuffix,
       },
       redis: { replicationGroupId: cache.replicationGroupId, memberClusterIds: cache.memberClusterIds },
       qdrant: {

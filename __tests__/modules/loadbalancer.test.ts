@@ -610,6 +610,22 @@ describe("prod load balancer matches the seed", () => {
     ).toBe(true);
   });
 
+  test("the alarms on target-group metrics cover the alternate target group too (canary in prod)", () => {
+    const alarms = valuesOf(prod, "aws_cloudwatch_metric_alarm");
+    const unhealthy = alarms.find((a) => a.alarm_name === "air-applied-ai-api-unhealthy-hosts");
+    const groups = unhealthy.metric_query
+      .filter((q: any) => q.metric)
+      .map((q: any) => q.metric.dimensions.TargetGroup);
+    expect(groups).toEqual([
+      ref(prod, "aws_lb_target_group", "load-balancer/target-group", "arn_suffix"),
+      ref(prod, "aws_lb_target_group", "load-balancer/alternate-target-group", "arn_suffix"),
+    ]);
+    const latency = alarms.find((a) => a.alarm_name === "air-applied-ai-api-latency-p95");
+    expect(latency.dimensions).toEqual({
+      LoadBalancer: ref(prod, "aws_lb", "load-balancer/alb", "arn_suffix"),
+    });
+  });
+
   test("static output alb_dns_name", () => {
     expect(prod.output.alb_dns_name.value).toBe(ref(prod, "aws_lb", "load-balancer/alb", "dns_name"));
   });

@@ -195,6 +195,38 @@ describe("alarms", () => {
     expect(alarm("api-latency-p99").threshold).toBe(prodConfig.monitoring.thresholds.latencyP99Seconds);
   });
 
+  test("with an alternate target group (blue/green, canary, linear) ALB alarms cover both groups", () => {
+    const alternateSuffix = "targetgroup/alt-abc/0123456789fedcba";
+    const bg = valuesOf(
+      synthMonitoring({
+        alb: {
+          arnSuffix: "app/aai-alb/0123456789abcdef",
+          targetGroupArnSuffix: "targetgroup/api-abc/fedcba9876543210",
+          alternateTargetGroupArnSuffix: alternateSuffix,
+        },
+      }),
+      "aws_cloudwatch_metric_alarm",
+    );
+    const find = (suffix: string) => bg.find((a) => a.alarm_name === `aai-${suffix}`)!;
+    // Latency for the whole ALB: a primary-group metric would go silent once traffic moves to the other group.
+    for (const p of ["p95", "p99"])
+      expect(find(`api-latency-${p}`).dimensions).toEqual({ LoadBalancer: "app/aai-alb/0123456789abcdef" });
+    const unhealthy = find("api-unhealthy-hosts");
+    expect(unhealthy.metric_name).toBeUndefined();
+    expect(unhealthy.statistic).toBeUndefined();
+    const returned = unhealthy.metric_query.filter((q: any) => q.return_data);
+    expect(returned).toHaveLength(1);
+    expect(returned[0].expression).toBe("MAX([primary, alternate])");
+    const groups = unhealthy.metric_query
+      .filter((q: any) => q.metric)
+      .map((q: any) => [q.id, q.metric.metric_name, q.metric.dimensions.TargetGroup, q.metric.period]);
+    expect(groups).toEqual([
+      ["primary", "UnHealthyHostCount", "targetgroup/api-abc/fedcba9876543210", 60],
+      ["alternate", "UnHealthyHostCount", alternateSuffix, 60],
+    ]);
+    expect(unhealthy.treat_missing_data).toBe("breaching");
+  });
+
   test("5xx error rate is metric math over target + ALB 5xx and requests, in percent", () => {
     const a = alarm("api-5xx-rate");
     expect(a.metric_name).toBeUndefined();
@@ -329,6 +361,9 @@ describe("Prometheus and the ADOT collector", () => {
       runtime_platform: { cpu_architecture: "ARM64", operating_system_family: "LINUX" },
     });
     expect(container.readonlyRootFilesystem).toBe(true);
+    // ECS only runs health checks whose command starts with CMD or CMD-SHELL.
+    expect(container.healthCheck.command[0]).toMatch(/^CMD(-SHELL)?$/);
+    expect(container.healthCheck.command).toEqual(["CMD", "/healthcheck"]);
     expect(container.secrets).toEqual([
       { name: "QDRANT_API_KEY", valueFrom: props().collector!.qdrantApiKeySecretArn },
     ]);

@@ -127,6 +127,15 @@ describe("prod storage matches the seed", () => {
       );
   });
 
+  test("S3 access logging is enabled only after the logs bucket policy admits the logging service", () => {
+    // PutBucketLogging checks the target's policy: without it, InvalidTargetBucketForLogging.
+    const logsPolicy = `aws_s3_bucket_policy.${logicalName(prod, "aws_s3_bucket_policy", "storage/logs/policy")}`;
+    for (const name of ["raw-data", "processed"])
+      expect(byPath(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).depends_on).toEqual([
+        logsPolicy,
+      ]);
+  });
+
   test.each(["raw-data", "processed", "logs"])(
     "%s: denies plain HTTP and TLS < 1.2; blocks SSE-C uploads",
     (name) => {

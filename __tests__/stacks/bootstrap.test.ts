@@ -66,6 +66,11 @@ describe("bootstrap stack", () => {
     );
     expect(allow.Principal).toEqual({ Service: "logging.s3.amazonaws.com" });
     expect(allow.Condition.ArnLike["aws:SourceArn"]).toEqual([`\${aws_s3_bucket.${stateName}.arn}`]);
+    // S3 checks that policy when logging is enabled (InvalidTargetBucketForLogging otherwise).
+    const [policyName] = Object.entries(stack.resource.aws_s3_bucket_policy).find(([, v]: [string, any]) =>
+      v["//"].metadata.path.endsWith("/state-access-logs/policy"),
+    )!;
+    expect(logging.depends_on).toEqual([`aws_s3_bucket_policy.${policyName}`]);
   });
 
   test("state key is protected and rotated", () => {

@@ -103,6 +103,8 @@ export class LoadBalancer extends Construct {
   public readonly targetGroupArnSuffix: string;
   /** The second target group (only with alternateTargetGroup). */
   public readonly alternateTargetGroupArn?: string;
+  /** "targetgroup/<name>/<id>" of the second target group (only with alternateTargetGroup). */
+  public readonly alternateTargetGroupArnSuffix?: string;
   public readonly httpsListenerArn: string;
   /** The rule forwarding the domain to the target group(s): ECS's production listener rule. */
   public readonly productionListenerRuleArn: string;
@@ -202,6 +204,7 @@ export class LoadBalancer extends Construct {
       ? targetGroup("alternate-target-group", TARGET_GROUP_NAME_PREFIXES.alternate)
       : undefined;
     this.alternateTargetGroupArn = alternate?.arn;
+    this.alternateTargetGroupArnSuffix = alternate?.arnSuffix;
 
     const certificate = this.certificate(props);
     this.certificateArn = certificate.certificateArn;

@@ -54,7 +54,16 @@ export interface AlarmSpec {
 /** Identifiers of the tiers the alarms watch (plain values: the other modules' public attributes). */
 export interface AlarmTargets {
   /** ALB and target group ARN suffixes (the CloudWatch dimension values). */
-  readonly alb?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
+  readonly alb?: {
+    readonly arnSuffix: string;
+    readonly targetGroupArnSuffix: string;
+    /**
+     * The second target group of ECS blue/green, canary and linear deployments. After a deployment the
+     * live tasks sit in whichever group took the traffic, so target-group metrics must cover both.
+     * @default none (ROLLING: one target group)
+     */
+    readonly alternateTargetGroupArnSuffix?: string;
+  };
   readonly ecs?: { readonly clusterName: string; readonly serviceName: string };
   /** ElastiCache member cluster ids: `<replication-group-id>-001`, `-002`, ... */
   readonly redis?: { readonly replicationGroupId: string; readonly memberClusterIds: readonly string[] };
@@ -120,6 +129,11 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
   if (targets.alb) {
     const lb = { LoadBalancer: targets.alb.arnSuffix };
     const tg = { ...lb, TargetGroup: targets.alb.targetGroupArnSuffix };
+    const alternate = targets.alb.alternateTargetGroupArnSuffix;
+    // With two target groups ECS moves the live tasks between them on every deployment: a metric on the
+    // primary group alone goes silent (notBreaching) half the time. Latency is then taken for the whole
+    // ALB (it only fronts the API), unhealthy hosts as the maximum over both groups.
+    const latencyDimensions = alternate ? lb : tg;
     for (const [p, threshold] of [
       ["p95", t.latencyP95Seconds],
       ["p99", t.latencyP99Seconds],
@@ -137,7 +151,7 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
         metric: {
           namespace: "AWS/ApplicationELB",
           metricName: "TargetResponseTime",
-          dimensions: tg,
+          dimensions: latencyDimensions,
           statistic: p,
         },
       });
@@ -194,12 +208,37 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
       treatMissingData: "breaching",
-      metric: {
-        namespace: "AWS/ApplicationELB",
-        metricName: "UnHealthyHostCount",
-        dimensions: tg,
-        statistic: "Maximum",
-      },
+      ...(alternate
+        ? {
+            math: {
+              expression: "MAX([primary, alternate])",
+              label: "Unhealthy targets (both target groups)",
+              metrics: [
+                {
+                  id: "primary",
+                  namespace: "AWS/ApplicationELB",
+                  metricName: "UnHealthyHostCount",
+                  dimensions: tg,
+                  stat: "Maximum",
+                },
+                {
+                  id: "alternate",
+                  namespace: "AWS/ApplicationELB",
+                  metricName: "UnHealthyHostCount",
+                  dimensions: { ...lb, TargetGroup: alternate },
+                  stat: "Maximum",
+                },
+              ],
+            },
+          }
+        : {
+            metric: {
+              namespace: "AWS/ApplicationELB",
+              metricName: "UnHealthyHostCount",
+              dimensions: tg,
+              statistic: "Maximum",
+            },
+          }),
     });
   }
 

@@ -295,7 +295,15 @@ export class AdotCollector extends Construct {
         },
       ],
       secrets: [{ name: QDRANT_API_KEY_ENV, valueFrom: props.qdrantApiKeySecretArn }],
-      healthCheck: { command: ["/healthcheck"], interval: 30, timeout: 5, retries: 5, startPeriod: 30 },
+      // ECS health-check commands must start with "CMD" or "CMD-SHELL"; a bare ["/healthcheck"] (the
+      // ADOT README form) is not run by the container runtime, so the task's health never leaves UNKNOWN.
+      healthCheck: {
+        command: ["CMD", "/healthcheck"],
+        interval: 30,
+        timeout: 5,
+        retries: 5,
+        startPeriod: 30,
+      },
       logConfiguration: {
         logDriver: "awslogs",
         options: {

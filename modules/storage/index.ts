@@ -67,7 +67,11 @@ export class Storage extends Construct {
       noncurrentVersionExpirationDays: 7,
       protect: false,
     });
-    const accessLogs = { bucketName: this.logs.bucketName, prefix: `${this.s3AccessLogPrefix}/` };
+    const accessLogs = {
+      bucketName: this.logs.bucketName,
+      prefix: `${this.s3AccessLogPrefix}/`,
+      policy: this.logs.policy,
+    };
 
     this.rawData = new SecureBucket(this, "raw-data", {
       bucketName: names.rawData,

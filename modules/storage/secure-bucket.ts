@@ -58,8 +58,16 @@ export interface SecureBucketProps {
    * @default []
    */
   readonly prefixExpirations?: readonly PrefixExpiration[];
-  /** Server access logging target. @default none (only for the log bucket itself) */
-  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
+  /**
+   * Server access logging target. `policy` is the target's bucket policy admitting
+   * logging.s3.amazonaws.com: S3 checks it when logging is enabled (InvalidTargetBucketForLogging
+   * otherwise), so the logging configuration depends on it. @default none (only for the log bucket itself)
+   */
+  readonly accessLogs?: {
+    readonly bucketName: string;
+    readonly prefix: string;
+    readonly policy: S3BucketPolicy;
+  };
   /** prevent_destroy on the bucket, and never force_destroy. @default false */
   readonly protect?: boolean;
 }
@@ -184,6 +192,7 @@ export class SecureBucket extends Construct {
         bucket: bucket.id,
         targetBucket: props.accessLogs.bucketName,
         targetPrefix: props.accessLogs.prefix,
+        dependsOn: [props.accessLogs.policy],
       });
     }
 
