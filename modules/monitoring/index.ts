@@ -17,7 +17,7 @@ import {
 import { CostBudget } from "./budget";
 import { buildCloudWatchDashboard } from "./dashboards";
 import { Grafana, type GrafanaAuthentication } from "./grafana";
-import { AdotCollector, PrometheusWorkspace } from "./prometheus";
+import { AdotCollector, type CollectorTargets, PrometheusWorkspace } from "./prometheus";
 
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
 export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
@@ -59,20 +59,7 @@ export interface MonitoringProps {
   /** NAT gateway ids (one port-allocation alarm each). */
   readonly natGatewayIds?: readonly string[];
   /** Where the ADOT collector runs and what it scrapes; no collector without it. @default none */
-  readonly collector?: {
-    readonly vpcId: string;
-    readonly subnetIds: readonly string[];
-    readonly clusterName: string;
-    readonly clusterArn: string;
-    readonly appServiceName: string;
-    readonly appPort: number;
-    readonly appSecurityGroupId: string;
-    /** Qdrant REST host:port, e.g. qdrant.prod.air-applied-ai.internal:6333. */
-    readonly qdrantTarget: string;
-    readonly qdrantPort: number;
-    readonly qdrantSecurityGroupId: string;
-    readonly qdrantApiKeySecretArn: string;
-  };
+  readonly collector?: CollectorTargets;
 }
 
 /**

@@ -175,11 +175,8 @@ export function renderCollectorConfig(p: CollectorConfigProps): string {
   });
 }
 
-export interface AdotCollectorProps {
-  readonly namePrefix: string;
-  readonly accountId: string;
-  readonly key: KmsKey;
-  readonly workspace: PrometheusWorkspace;
+/** What the collector runs next to and scrapes: the application service and Qdrant. */
+export interface CollectorTargets {
   readonly vpcId: string;
   /** Private subnets the collector task runs in. */
   readonly subnetIds: readonly string[];
@@ -190,11 +187,18 @@ export interface AdotCollectorProps {
   readonly appPort: number;
   /** Security group of the application tasks (the collector's egress to their metrics port). */
   readonly appSecurityGroupId: string;
-  /** Qdrant REST host:port, its security group and the API-key secret. */
+  /** Qdrant REST host:port, e.g. qdrant.prod.air-applied-ai.internal:6333, its security group and the API-key secret. */
   readonly qdrantTarget: string;
   readonly qdrantPort: number;
   readonly qdrantSecurityGroupId: string;
   readonly qdrantApiKeySecretArn: string;
+}
+
+export interface AdotCollectorProps extends CollectorTargets {
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly key: KmsKey;
+  readonly workspace: PrometheusWorkspace;
   /** @default ADOT_IMAGE */
   readonly image?: string;
 }
