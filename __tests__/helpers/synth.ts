@@ -91,6 +91,22 @@ export function logicalName(stack: StackJson, type: string, pathSuffix: string):
   return found[0][0];
 }
 
+/**
+ * Testing.synthScope output has no construct paths, so a resource is found by its logical name, which
+ * cdktf derives from the path: "cache/sg/group" -> cache_sg_group_<hash>.
+ */
+export function scopeLogicalName(stack: StackJson, type: string, path: string): string {
+  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
+  return found[0][0];
+}
+
+/** The values of the synthScope resource built at construct path `path` (see scopeLogicalName). */
+export function scopeResource(stack: StackJson, type: string, path: string): Values {
+  return stack.resource[type][scopeLogicalName(stack, type, path)];
+}
+
 /** Parses a JSON policy string attribute. */
 export function policyOf(values: Record<string, any>, attribute = "policy"): { Statement: any[] } {
   return JSON.parse(values[attribute]);

@@ -17,13 +17,14 @@ import { elasticacheRules } from "../../policies/rules/elasticache";
 import { secretsRules } from "../../policies/rules/secrets";
 import { WAIVERS } from "../../policies/waivers";
 import {
-  type StackJson,
   byPath as byConstructPath,
   ref,
   resourcesOf,
   stackDoc,
   synthAll,
   synthEnvironment,
+  scopeLogicalName as logicalName,
+  scopeResource as byPath,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -68,16 +69,6 @@ function build(over: Partial<CacheProps> = {}, clients: string[] = ["sg-app"]) {
     return cache;
   };
 }
-
-/** Testing.synthScope has no construct paths: logical names derive from them (cache/sg/group -> cache_sg_group_<hash>). */
-function logicalName(stack: StackJson, type: string, path: string): string {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
-  return found[0][0];
-}
-const byPath = (stack: StackJson, type: string, path: string) =>
-  stack.resource[type][logicalName(stack, type, path)];
 
 describe("Cache (ElastiCache Redis), prod numbers", () => {
   const stack = synthScope(build());

@@ -18,9 +18,10 @@ import {
   type StackJson,
   byPath as byPathSynth,
   ref,
-  resourcesOf,
   stackDoc,
   synthAll,
+  scopeLogicalName as logicalName,
+  scopeResource as byPath,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -59,20 +60,6 @@ function build(over: Partial<DatabaseProps> = {}, clients: string[] = ["sg-app"]
     return db;
   };
 }
-
-/**
- * Testing.synthScope output has no construct paths: find a resource by its logical name, which cdktf
- * derives from the path (database/data -> database_data_<hash>).
- */
-function logicalName(stack: StackJson, type: string, path: string): string {
-  // cdktf drops a repeated segment (database/role/role -> database_role_<hash>).
-  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
-  return found[0][0];
-}
-const byPath = (stack: StackJson, type: string, path: string) =>
-  stack.resource[type][logicalName(stack, type, path)];
 
 const userDataOf = (stack: StackJson): string => valuesOf(stack, "aws_instance")[0].user_data;
 const statementsOf = (stack: StackJson, roleSuffix: string) => {

@@ -28,6 +28,8 @@ import {
   resourcesOf,
   stackDoc,
   synthAll,
+  scopeLogicalName as unitName,
+  scopeResource as unit,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -50,16 +52,6 @@ const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v
 /** True for "${<type>.<name>.<attr>}" references, optionally followed by a suffix such as "/*". */
 const isReference = (r: string) =>
   /^\$\{(aws_|data\.aws_)[\w-]+\.[\w-]+\.[\w]+\}(\/\*|:log-stream:\*)?$/.test(r);
-
-/** synthScope output has no construct paths: resources are found by logical name (path_<hash>). */
-function unitName(stack: StackJson, type: string, path: string): string {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
-  return found[0][0];
-}
-const unit = (stack: StackJson, type: string, path: string) =>
-  stack.resource[type][unitName(stack, type, path)];
 
 const LB = {
   targetGroupArn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/api-1/0123456789abcdef",

@@ -18,24 +18,15 @@ import { buildProvisioningRequests, loadDashboards } from "../../modules/monitor
 import { renderCollectorConfig } from "../../modules/monitoring/prometheus";
 import { KmsKey } from "../../modules/security/kms-key";
 import {
-  type StackJson,
   policyOf,
   resourcesOf,
   stackDoc,
   synthAll,
+  scopeLogicalName as logicalName,
+  scopeResource as byPath,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
-
-/** Testing.synthScope output has no construct paths: find resources by logical name (path_<hash>). */
-function logicalName(stack: StackJson, type: string, path: string): string {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
-  return found[0][0];
-}
-const byPath = (stack: StackJson, type: string, path: string) =>
-  stack.resource[type][logicalName(stack, type, path)];
 
 const DASHBOARD_DIR = join(__dirname, "../../modules/monitoring/dashboards");
 const prodConfig = loadEnvironments(["prod"])[0];

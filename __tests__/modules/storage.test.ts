@@ -10,6 +10,7 @@ import {
   logicalName,
   policyOf,
   ref,
+  scopeLogicalName,
   stackDoc,
   synthAll,
   synthEnvironment,
@@ -252,13 +253,7 @@ describe("grants", () => {
     storage.processed.grantWrite(role, "embeddings/*");
   });
   const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
-  // Testing.synthScope has no construct paths; logical names are <path with _>_<hash>.
-  const arn = (type: string, path: string) => {
-    const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-    const names = Object.keys(stack.resource[type]).filter((n) => pattern.test(n));
-    expect(names).toHaveLength(1);
-    return ref(type, names[0], "arn");
-  };
+  const arn = (type: string, path: string) => ref(type, scopeLogicalName(stack, type, path), "arn");
 
   test("read and write name the exact bucket ARNs and prefixes, plus the CMK", () => {
     const raw = arn("aws_s3_bucket", "storage/raw-data/bucket");
