@@ -23,6 +23,12 @@ function sseRules(stack: StackDoc, bucket: TfResource) {
   );
 }
 
+function isVersioned(stack: StackDoc, bucket: TfResource): boolean {
+  return companions(stack, bucket, "aws_s3_bucket_versioning").some((v) =>
+    blocks(v.values.versioning_configuration).some((c) => c.status === "Enabled"),
+  );
+}
+
 function lifecycleRules(stack: StackDoc, bucket: TfResource) {
   return companions(stack, bucket, "aws_s3_bucket_lifecycle_configuration").flatMap((c) =>
     blocks(c.values.rule),
@@ -58,10 +64,7 @@ export const s3Rules: Rule[] = [
     severity: "MEDIUM",
     fix: "SecureBucket versioned: true (the default).",
     resourceTypes: BUCKET,
-    check: (b, stack) =>
-      companions(stack, b, "aws_s3_bucket_versioning").some((v) =>
-        blocks(v.values.versioning_configuration).some((c) => c.status === "Enabled"),
-      ) || "versioning is not Enabled",
+    check: (b, stack) => isVersioned(stack, b) || "versioning is not Enabled",
   },
   {
     id: "CKV_AWS_18",
@@ -207,11 +210,8 @@ export const s3Rules: Rule[] = [
     fix: "SecureBucket noncurrentVersionExpirationDays.",
     resourceTypes: BUCKET,
     check: (b, stack) => {
-      const versioned = companions(stack, b, "aws_s3_bucket_versioning").some((v) =>
-        blocks(v.values.versioning_configuration).some((c) => c.status === "Enabled"),
-      );
       return (
-        !versioned ||
+        !isVersioned(stack, b) ||
         lifecycleRules(stack, b).some(
           (r) =>
             blocks(r.noncurrent_version_expiration).length + blocks(r.noncurrent_version_transition).length >
