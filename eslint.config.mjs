@@ -35,6 +35,14 @@ export default tseslint.config(
         },
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Override payloads are emitted raw: a literal `${` or `%{` in one breaks `terraform validate`.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='addOverride']",
+          message: "Use addLiteralOverride (lib/overrides.ts), which escapes template sequences.",
+        },
+      ],
     },
   },
   {

@@ -169,11 +169,17 @@ describe("ci.yml", () => {
     expect(ci.jobs.plan.permissions["pull-requests"]).toBe("write");
   });
 
-  test("validate job runs the terraform-validate suite with terraform installed and required", () => {
+  test("validate job runs the Terraform gate with terraform installed, required, and the pinned provider", () => {
     const v = ci.jobs.validate;
     expect(steps(v).some((s) => String(s.uses).startsWith("hashicorp/setup-terraform@"))).toBe(true);
-    const step = steps(v).find((s) => String(s.run).includes("terraform-validate.test.ts"))!;
-    expect(step.env.AAI_REQUIRE_TERRAFORM).toBe("1");
+    const step = steps(v).find((s) => s.run === "npm run gate")!;
+    expect(step.env).toEqual({ AAI_REQUIRE_TERRAFORM: "1", AAI_REQUIRE_PINNED_PROVIDER: "1" });
+  });
+
+  test("npm test ends with the Terraform gate, so .ci/run validates and plans every stack", () => {
+    const scripts = JSON.parse(read("package.json")).scripts;
+    expect(scripts.test).toMatch(/&& jest && node scripts\/terraform-gate\.mjs$/);
+    expect(read(".ci/run")).toMatch(/^npm test$/m);
   });
 
   test("checkov scans cdktf.out (terraform_json) without required_version (checkov#7454), with the waivers", () => {

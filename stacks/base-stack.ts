@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { PROJECT, REGION } from "../lib/naming";
+import { addLiteralOverride } from "../lib/overrides";
 
 /** Terraform version the synthesized JSON needs (S3 native locking: use_lockfile). */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
@@ -25,7 +26,7 @@ export abstract class BaseStack extends TerraformStack {
       defaultTags: [{ tags: { Project: PROJECT, ManagedBy: "cdktf", ...props.tags } }],
     });
     this.accountId = new DataAwsCallerIdentity(this, "current").accountId;
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
-    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    addLiteralOverride(this, "terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    addLiteralOverride(this, "terraform.required_providers.aws.source", "hashicorp/aws");
   }
 }
