@@ -60,9 +60,9 @@ describe("an invalid config stops synthesis with one line, exit 1, no stack trac
 
   test("unknown environment name", () => {
     const outdir = join(work, "unknown.out");
-    const run = synth(outdir, undefined, { AAI_ENVIRONMENTS: "dev,qa" });
+    const run = synth(outdir, undefined, { AAI_ENVIRONMENTS: "dev,no-such-env" });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('Unknown environment "qa": must be one of dev, staging, prod\n');
+    expect(run.stderr).toBe('Unknown environment "no-such-env": must be one of dev, staging, prod\n');
     expect(existsSync(outdir)).toBe(false);
   });
 });

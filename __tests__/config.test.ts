@@ -1,4 +1,5 @@
-import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments } from "../environments";
+import { ConfigError, ENVIRONMENT_INPUTS, loadBootstrap, loadEnvironments } from "../environments";
+import { bootstrap } from "../environments/bootstrap";
 import { validateEnvironment } from "../environments/load";
 import type { EnvironmentInput } from "../environments/schema";
 import { INVALID_CONFIGS } from "./helpers/invalid-configs";
@@ -64,9 +65,44 @@ test.each(INVALID_CONFIGS)(
 );
 
 test("an unknown environment name is rejected with the allowed names", () => {
-  expect(() => loadEnvironments(["qa"])).toThrow(
-    'Unknown environment "qa": must be one of dev, staging, prod',
+  expect(() => loadEnvironments(["no-such-env"])).toThrow(
+    'Unknown environment "no-such-env": must be one of dev, staging, prod',
   );
+});
+
+describe("every object in the schema is strict: a misspelled key is an error, not a silent default", () => {
+  test("the whole line for a misspelled section field", () => {
+    const staging = structuredClone(ENVIRONMENT_INPUTS.staging);
+    (staging.cache as Record<string, unknown>).snapshotRetentionDay = 14;
+    expect(errorOf(staging, "staging")).toBe(
+      'Invalid config for environment "staging": cache.snapshotRetentionDay = 14: unknown field ' +
+        "(allowed: nodeType, numCacheClusters, multiAz, engineVersion, snapshotRetentionDays, " +
+        "snapshotWindow, maintenanceWindow, authTokenVersion, restoreFromSnapshot)",
+    );
+  });
+
+  test.each([
+    [{ colour: "blue" }, /^colour = "blue": unknown field \(allowed: github, environments\)$/],
+    [
+      { github: { owner: "air-applied-ai", repository: "infrastructure", createOidcProvidr: false } },
+      /^github\.createOidcProvidr = false: unknown field \(allowed: owner, repository, createOidcProvider\)$/,
+    ],
+  ])("bootstrap config %j is rejected naming the unknown field", (change, expected) => {
+    let message = "";
+    try {
+      loadBootstrap({ ...bootstrap, ...change });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    const prefix = "Invalid bootstrap config (environments/bootstrap.ts): ";
+    expect(message.startsWith(prefix)).toBe(true);
+    expect(message.slice(prefix.length)).toMatch(expected);
+  });
+
+  test("the committed bootstrap config is valid", () => {
+    expect(loadBootstrap().environments).toEqual(["dev", "staging", "prod"]);
+  });
 });
 
 test("a config whose name does not match its file is rejected", () => {

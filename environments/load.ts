@@ -30,13 +30,43 @@ function formatValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * The field names the object schema at `path` accepts (wrappers such as default/prefault/optional and
+ * array elements are looked through), or undefined when the path does not lead to an object schema.
+ */
+export function allowedKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let node: z.core.$ZodType | undefined = schema;
+  for (let i = 0; node && i <= path.length; ) {
+    const def = node._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+    if ("innerType" in def) node = def.innerType as z.core.$ZodType;
+    else if (def.type === "pipe") node = def.in as z.core.$ZodType;
+    else if (i === path.length) return def.type === "object" ? Object.keys(def.shape as object) : undefined;
+    else if (def.type === "object") node = (def.shape as Record<PropertyKey, z.core.$ZodType>)[path[i++]];
+    else if (def.type === "array" && typeof path[i] === "number") {
+      node = def.element as z.core.$ZodType;
+      i++;
+    } else return undefined;
+  }
+  return undefined;
+}
+
 /** One line for the first problem zod found: `environment "prod": ecs.taskMemory = 512: must be ...`. */
-export function formatIssue(environment: string, issue: z.core.$ZodIssue): string {
+export function formatIssue(
+  environment: string,
+  issue: z.core.$ZodIssue,
+  schema: z.core.$ZodType = environmentSchema,
+): string {
   if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0];
+    // Every object in the schema is strict: a misspelled key is an error, never silently dropped.
+    const [key, ...others] = issue.keys;
     const input = (issue.input ?? {}) as Record<string, unknown>;
     const field = formatPath([...issue.path, key]);
-    return `Invalid config for environment "${environment}": ${field} = ${formatValue(input[key])}: unknown field (check the spelling against environments/schema.ts)`;
+    const allowed = allowedKeysAt(schema, issue.path);
+    const notes = [
+      ...(others.length ? [`also unknown: ${others.join(", ")}`] : []),
+      allowed ? `allowed: ${allowed.join(", ")}` : "check the spelling against environments/schema.ts",
+    ];
+    return `Invalid config for environment "${environment}": ${field} = ${formatValue(input[key])}: unknown field (${notes.join("; ")})`;
   }
   const field = formatPath(issue.path) || "(root)";
   const value = "input" in issue ? formatValue(issue.input) : "(missing)";
@@ -70,7 +100,7 @@ export function validateBootstrap(input: unknown): BootstrapConfig {
   const result = bootstrapSchema.safeParse(input, { reportInput: true });
   if (!result.success)
     throw new ConfigError(
-      formatIssue("bootstrap", result.error.issues[0]).replace(
+      formatIssue("bootstrap", result.error.issues[0], bootstrapSchema).replace(
         'Invalid config for environment "bootstrap"',
         "Invalid bootstrap config (environments/bootstrap.ts)",
       ),

@@ -2,6 +2,8 @@
  * The environment config schema. Every size, count, name and toggle that differs between dev, staging
  * and prod is declared here, with the allowed values, and validated (zod) before any construct is built.
  * Defaults are the cheap-and-safe choice; prod.ts pins the seed's numbers explicitly.
+ * Every object is strict (z.strictObject): a misspelled key such as `cache.snapshotRetentionDay` is an
+ * error naming the field and the allowed ones, never silently dropped in favour of the default.
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
@@ -65,7 +67,7 @@ const cidr = z
   .refine(isCidr, { message: "must be an IPv4 network in CIDR notation, e.g. 10.0.1.0/24" });
 const percent = (min = 1, max = 100) => z.number().min(min).max(max);
 
-const network = z.object({
+const network = z.strictObject({
   /** VPC CIDR; the seed's is 10.0.0.0/16. */
   vpcCidr: cidr.refine((c) => Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 28, {
     message: "must be a /16 to /28 network (AWS VPC limits)",
@@ -87,12 +89,12 @@ const network = z.object({
   flowLogAggregationSeconds: z.union([z.literal(60), z.literal(600)]).default(600),
 });
 
-const security = z.object({
+const security = z.strictObject({
   /** KMS key deletion window; prod must use 30. */
   kmsDeletionWindowDays: int(7, 30).default(30),
 });
 
-const logging = z.object({
+const logging = z.strictObject({
   /** Retention of every CloudWatch log group (the seed: 30 days). */
   retentionDays: z
     .number()
@@ -102,7 +104,7 @@ const logging = z.object({
     .default(30),
 });
 
-const storage = z.object({
+const storage = z.strictObject({
   /** Days before raw-data objects move to STANDARD_IA (the seed: 30; AWS minimum 30). */
   rawDataInfrequentAccessDays: int(30, 3650).default(30),
   /** Days before processed objects move to GLACIER (the seed: 60). */
@@ -113,7 +115,7 @@ const storage = z.object({
   accessLogExpirationDays: int(1, 3650).default(90),
   /** Overrides the derived bucket names (prod: the seed's names; others append -<env>). */
   bucketNames: z
-    .object({
+    .strictObject({
       rawData: z
         .string()
         .regex(BUCKET_NAME, "must be a valid S3 bucket name: 3-63 chars of a-z, 0-9 and '-', no dots")
@@ -130,7 +132,7 @@ const storage = z.object({
     .default({}),
 });
 
-const database = z.object({
+const database = z.strictObject({
   /** Qdrant host; Graviton only, because the AMI is AL2023 arm64 (the seed: r6g.2xlarge). */
   instanceType: z
     .string()
@@ -159,7 +161,7 @@ const database = z.object({
   snapshotTimeUtc: z.string().regex(TIME_UTC, 'must be a UTC time "HH:MM"').default("03:00"),
 });
 
-const cache = z.object({
+const cache = z.strictObject({
   /** ElastiCache node type; Graviton families (the seed: cache.r6g.xlarge). */
   nodeType: z.string().regex(CACHE_NODE, "must be a Graviton ElastiCache node type such as cache.r6g.xlarge"),
   /** Nodes in the replication group (primary + replicas); 2 in the seed's Multi-AZ setup. */
@@ -189,7 +191,7 @@ const cache = z.object({
     .optional(),
 });
 
-const queue = z.object({
+const queue = z.strictObject({
   /** Visibility timeout of the work queue (seconds, 0-43200); longer than a worker's processing time. */
   visibilityTimeoutSeconds: int(0, 43200).default(300),
   /** Work-queue retention (seconds, 60-1209600). The DLQ keeps 14 days. */
@@ -200,7 +202,7 @@ const queue = z.object({
   receiveWaitTimeSeconds: int(1, 20).default(20),
 });
 
-const ecs = z.object({
+const ecs = z.strictObject({
   /** Task CPU units (a Fargate value). */
   taskCpu: z.number().refine((c) => FARGATE_CPU_VALUES.includes(c), {
     message: `must be a Fargate task cpu value: ${FARGATE_CPU_VALUES.join(", ")}`,
@@ -239,7 +241,7 @@ const ecs = z.object({
   imageRetentionCount: int(1, 1000).default(30),
 });
 
-const loadBalancer = z.object({
+const loadBalancer = z.strictObject({
   /** Public hostname served by the ALB, e.g. api.air-applied-ai.com. */
   domainName: z
     .string()
@@ -264,7 +266,7 @@ const loadBalancer = z.object({
   deletionProtection: z.boolean(),
 });
 
-const monitoring = z.object({
+const monitoring = z.strictObject({
   /** Alarm and budget notifications go to these addresses (through SNS). */
   alarmEmails: z
     .array(z.email({ message: "must be an e-mail address like oncall@example.com" }))
@@ -272,7 +274,7 @@ const monitoring = z.object({
     .max(10),
   /** Alarm thresholds (modules/monitoring/alarms.ts; docs/monitoring.md explains each alarm). */
   thresholds: z
-    .object({
+    .strictObject({
       /** ECS service average CPU %, 1-100. */
       ecsCpuPercent: percent().default(85),
       /** ECS service average memory %, 1-100. */
@@ -309,13 +311,13 @@ const monitoring = z.object({
   grafanaAuthentication: z.enum(["AWS_SSO", "SAML"]).default("AWS_SSO"),
 });
 
-const budget = z.object({
+const budget = z.strictObject({
   /** Monthly cost budget in USD. */
   monthlyLimitUsd: z.number().positive({ message: "must be a positive amount in USD" }),
 });
 
 export const environmentSchema = z
-  .object({
+  .strictObject({
     name: z.enum(ENVIRONMENT_NAMES),
     /** Owner and cost-center tags (provider default_tags). */
     owner: z.string().regex(TAG_VALUE, "must be a non-empty tag value"),
@@ -334,7 +336,6 @@ export const environmentSchema = z
     monitoring,
     budget,
   })
-  .strict()
   .superRefine((cfg, ctx) => {
     // zod replaces an undefined input with the root object, so a missing value travels as MISSING.
     const issue = (path: (string | number)[], input: unknown, message: string) =>
@@ -493,37 +494,30 @@ const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPOSITORY = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 
 /** Config of the bootstrap stack (state bucket, GitHub OIDC provider, CI roles): environments/bootstrap.ts. */
-export const bootstrapSchema = z
-  .object({
-    github: z
-      .object({
-        /** Organisation or user that owns the infrastructure repository, e.g. "air-applied-ai". */
-        owner: z
-          .string()
-          .regex(GITHUB_OWNER, "must be a GitHub owner name: 1-39 letters, digits or single hyphens"),
-        /** Repository name without the owner, e.g. "infrastructure". */
-        repository: z
-          .string()
-          .regex(
-            GITHUB_REPOSITORY,
-            "must be a GitHub repository name: 1-100 of A-Z, a-z, 0-9, '.', '_', '-'",
-          ),
-        /**
-         * Create the account's GitHub OIDC provider (true), or use the one that already exists (false:
-         * IAM allows one provider per URL per account, so a second `aws_iam_openid_connect_provider`
-         * for token.actions.githubusercontent.com fails with EntityAlreadyExists). @default true
-         */
-        createOidcProvider: z.boolean().default(true),
-      })
-      .strict(),
-    /** Environments that get a plan and a deploy role (GitHub environment names = these). @default all */
-    environments: z
-      .array(z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(", ")}` }))
-      .min(1, "must name at least one environment")
-      .default([...ENVIRONMENT_NAMES])
-      .refine((envs) => new Set(envs).size === envs.length, "must not repeat an environment"),
-  })
-  .strict();
+export const bootstrapSchema = z.strictObject({
+  github: z.strictObject({
+    /** Organisation or user that owns the infrastructure repository, e.g. "air-applied-ai". */
+    owner: z
+      .string()
+      .regex(GITHUB_OWNER, "must be a GitHub owner name: 1-39 letters, digits or single hyphens"),
+    /** Repository name without the owner, e.g. "infrastructure". */
+    repository: z
+      .string()
+      .regex(GITHUB_REPOSITORY, "must be a GitHub repository name: 1-100 of A-Z, a-z, 0-9, '.', '_', '-'"),
+    /**
+     * Create the account's GitHub OIDC provider (true), or use the one that already exists (false:
+     * IAM allows one provider per URL per account, so a second `aws_iam_openid_connect_provider`
+     * for token.actions.githubusercontent.com fails with EntityAlreadyExists). @default true
+     */
+    createOidcProvider: z.boolean().default(true),
+  }),
+  /** Environments that get a plan and a deploy role (GitHub environment names = these). @default all */
+  environments: z
+    .array(z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(", ")}` }))
+    .min(1, "must name at least one environment")
+    .default([...ENVIRONMENT_NAMES])
+    .refine((envs) => new Set(envs).size === envs.length, "must not repeat an environment"),
+});
 
 /** What environments/bootstrap.ts writes. */
 export type BootstrapInput = z.input<typeof bootstrapSchema>;

@@ -292,6 +292,41 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
   [
     "unknown field",
     (c) => ((c as Record<string, unknown>).colour = "blue"),
-    /colour = "blue": unknown field/,
+    /colour = "blue": unknown field \(allowed: name, owner, costCenter, protectStatefulResources, network, /,
+  ],
+  [
+    "misspelled top-level section",
+    (c) => ((c as Record<string, unknown>).loadbalancer = { idleTimeoutSeconds: 120 }),
+    /: loadbalancer = \{"idleTimeoutSeconds":120\}: unknown field \(allowed: .*, loadBalancer, /,
+  ],
+  [
+    "misspelled cache field",
+    (c) => ((c.cache as Record<string, unknown>).snapshotRetentionDay = 14),
+    /: cache\.snapshotRetentionDay = 14: unknown field \(allowed: nodeType, numCacheClusters, multiAz, engineVersion, snapshotRetentionDays, /,
+  ],
+  [
+    "misspelled load-balancer field",
+    (c) => ((c.loadBalancer as Record<string, unknown>).idleTimeoutSecond = 300),
+    /: loadBalancer\.idleTimeoutSecond = 300: unknown field \(allowed: domainName, .*idleTimeoutSeconds/,
+  ],
+  [
+    "misspelled field in a defaulted section",
+    (c) => ((c as Record<string, unknown>).logging = { retentionDay: 90 }),
+    /: logging\.retentionDay = 90: unknown field \(allowed: retentionDays\)$/,
+  ],
+  [
+    "misspelled nested threshold",
+    (c) => ((c.monitoring as Record<string, unknown>).thresholds = { ecsCpuPct: 50 }),
+    /: monitoring\.thresholds\.ecsCpuPct = 50: unknown field \(allowed: ecsCpuPercent, /,
+  ],
+  [
+    "misspelled bucket-name override",
+    (c) => ((c as Record<string, unknown>).storage = { bucketNames: { raw: "air-raw" } }),
+    /: storage\.bucketNames\.raw = "air-raw": unknown field \(allowed: rawData, processed, logs\)$/,
+  ],
+  [
+    "two misspelled fields in one section",
+    (c) => ((c as Record<string, unknown>).queue = { maxReceives: 3, visibilityTimeout: 60 }),
+    /: queue\.maxReceives = 3: unknown field \(also unknown: visibilityTimeout; allowed: visibilityTimeoutSeconds, /,
   ],
 ];

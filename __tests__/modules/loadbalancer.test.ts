@@ -54,6 +54,7 @@ const build =
       publicSubnetIds: ["subnet-a", "subnet-b"],
       subnetAvailabilityZones: ["us-east-2a", "us-east-2b"],
       key,
+      logRetentionDays: 30,
       accessLogs: { bucketName: logs.bucketName, prefix: "alb", policy: logs.policy },
       domainName: "api.example.com",
       hostedZoneName: "example.com",

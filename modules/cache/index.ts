@@ -10,7 +10,7 @@ import {
   snapshotWindowMinutes,
   windowsOverlap,
 } from "../../lib/windows";
-import { EncryptedLogGroup } from "../monitoring/log-group";
+import { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "../monitoring/log-group";
 import { GeneratedSecret } from "../security/generated-secret";
 import type { KmsKey } from "../security/kms-key";
 import { SecurityGroup } from "../security/security-group";
@@ -175,7 +175,7 @@ export class Cache extends Construct {
         new EncryptedLogGroup(this, type, {
           name: `/${props.namePrefix}/redis/${type}`,
           key: props.key,
-          retentionInDays: props.logRetentionDays,
+          retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
         }),
       ]),
     ) as Record<(typeof REDIS_LOG_TYPES)[number], EncryptedLogGroup>;

@@ -10,7 +10,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Construct } from "constructs";
 import { type IGrantable, policyDocument } from "../../lib/iam";
-import { EncryptedLogGroup } from "../monitoring/log-group";
+import { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "../monitoring/log-group";
 import { GeneratedSecret } from "../security/generated-secret";
 import type { KmsKey } from "../security/kms-key";
 import { SecurityGroup } from "../security/security-group";
@@ -137,7 +137,7 @@ export class Database extends Construct {
     const logGroup = new EncryptedLogGroup(this, "logs", {
       name: `/${props.namePrefix}/qdrant`,
       key: props.key,
-      retentionInDays: props.logRetentionDays,
+      retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     });
     this.securityGroup = new SecurityGroup(this, "sg", {
       vpcId: props.vpcId,

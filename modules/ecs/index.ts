@@ -108,6 +108,8 @@ export interface ApplicationProps {
   readonly privateSubnetIds: readonly string[];
   /** CMK for the ECR repository, the log groups and ECS Exec sessions. */
   readonly key: KmsKey;
+  /** Retention (days) of the application and ECS Exec log groups (config logging.retentionDays). */
+  readonly logRetentionDays: number;
   /** Image tag to run, normally the stack's `image_tag` Terraform variable that CI sets per release. */
   readonly imageTag: string;
   /** Sizes, scaling, capacity strategy and deployment strategy (config `ecs`). */
@@ -181,10 +183,12 @@ export class Application extends Construct {
     const logs = new EncryptedLogGroup(this, "logs", {
       name: `/${props.namePrefix}/ecs/api`,
       key: props.key,
+      retentionInDays: props.logRetentionDays,
     });
     const execLogs = new EncryptedLogGroup(this, "exec-logs", {
       name: `/${props.namePrefix}/ecs/exec`,
       key: props.key,
+      retentionInDays: props.logRetentionDays,
     });
     this.logGroupName = logs.logGroupName;
     this.execLogGroupName = execLogs.logGroupName;

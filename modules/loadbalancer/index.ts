@@ -44,6 +44,8 @@ export interface LoadBalancerProps {
   readonly subnetAvailabilityZones: readonly string[];
   /** CMK for the WAF log group. */
   readonly key: KmsKey;
+  /** Retention (days) of the WAF log group (config logging.retentionDays). */
+  readonly logRetentionDays: number;
   /** Access-log destination (and the bucket policy the ALB waits for). */
   readonly accessLogs: AlbLogsTarget;
   /** Connection-log prefix in the access-log bucket (same bucket policy must cover it). @default no connection logs */
@@ -293,6 +295,7 @@ export class LoadBalancer extends Construct {
       blockedPage: pages.blocked,
       rateLimitedPage: pages.rateLimited,
       key: props.key,
+      logRetentionDays: props.logRetentionDays,
     });
     this.webAclArn = waf.webAclArn;
   }

@@ -94,6 +94,8 @@ export interface WebApplicationFirewallProps {
   readonly rateLimitedPage: ErrorPage;
   /** CMK for the WAF log group. */
   readonly key: KmsKey;
+  /** Retention (days) of the WAF log group (config logging.retentionDays). */
+  readonly logRetentionDays: number;
 }
 
 /**
@@ -193,6 +195,7 @@ export class WebApplicationFirewall extends Construct {
     const logs = new EncryptedLogGroup(this, "logs", {
       name: `${WAF_LOG_GROUP_PREFIX}${props.name}`,
       key: props.key,
+      retentionInDays: props.logRetentionDays,
     });
     this.logGroupName = logs.logGroupName;
     // WAF delivers through CloudWatch Logs vended-log delivery. It would add this resource policy itself

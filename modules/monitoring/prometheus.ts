@@ -37,6 +37,8 @@ export interface PrometheusWorkspaceProps {
   readonly namePrefix: string;
   /** CMK for the workspace data and its log group. */
   readonly key: KmsKey;
+  /** Retention (days) of the workspace's log group (config logging.retentionDays). */
+  readonly logRetentionDays: number;
 }
 
 /** The AMP workspace, encrypted with the CMK, logging rule/alert-manager events to an encrypted group. */
@@ -54,6 +56,7 @@ export class PrometheusWorkspace extends Construct {
     const logs = new EncryptedLogGroup(this, "logs", {
       name: `/aws/vendedlogs/prometheus/${props.namePrefix}`,
       key: props.key,
+      retentionInDays: props.logRetentionDays,
     });
     const workspace = new AmpWorkspace(this, "workspace", {
       alias: props.namePrefix,
@@ -199,6 +202,8 @@ export interface AdotCollectorProps extends CollectorTargets {
   readonly accountId: string;
   readonly key: KmsKey;
   readonly workspace: PrometheusWorkspace;
+  /** Retention (days) of the collector's log group (config logging.retentionDays). */
+  readonly logRetentionDays: number;
   /** @default ADOT_IMAGE */
   readonly image?: string;
 }
@@ -219,6 +224,7 @@ export class AdotCollector extends Construct {
     const logs = new EncryptedLogGroup(this, "logs", {
       name: `/${props.namePrefix}/adot-collector`,
       key: props.key,
+      retentionInDays: props.logRetentionDays,
     });
 
     const executionRole = new ServiceRole(this, "execution-role", {
