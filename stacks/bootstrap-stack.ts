@@ -1,8 +1,10 @@
-import { LocalBackend, TerraformOutput } from "cdktf";
+import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
+import { Fn, LocalBackend, TerraformOutput, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { BootstrapConfig } from "../environments/schema";
 import { PROJECT } from "../lib/naming";
 import { GithubDelivery } from "../modules/delivery";
+import { COST_ALLOCATION_TAGS } from "../modules/monitoring/budget";
 import { KmsKey } from "../modules/security/kms-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 import { BaseStack } from "./base-stack";
@@ -30,6 +32,13 @@ export class BootstrapStack extends BaseStack {
   public readonly delivery: GithubDelivery;
   /** S3 server access logs of the state bucket (SSE-S3, kept 365 days). */
   public readonly stateAccessLogs: SecureBucket;
+  /**
+   * Terraform variable `activate_cost_allocation_tags` (default true): activates the cost allocation
+   * tags the budgets filter on. false for the very first apply in a new account, where AWS does not know
+   * the tag keys yet, and in member accounts of an AWS Organization (only the management account can
+   * activate tags). See docs/deploy.md.
+   */
+  public readonly activateCostAllocationTags: TerraformVariable;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id, {
@@ -84,6 +93,31 @@ export class BootstrapStack extends BaseStack {
       stateBucket: this.stateBucket,
       stateKey: this.stateKey,
     });
+    new TerraformOutput(this, "workload_permissions_boundary_arn", {
+      value: this.delivery.workloadBoundary.policyArn,
+      description: "Permissions boundary every role of the environment stacks carries",
+    }).overrideLogicalId("workload_permissions_boundary_arn");
+
+    // The budgets (modules/monitoring/budget.ts) count costs by the Environment tag, which AWS Billing
+    // ignores until the key is activated as a cost allocation tag. Activation is account-wide, so it is
+    // here, applied by the administrator (ce:UpdateCostAllocationTagsStatus); the CI roles never apply
+    // bootstrap. AWS accepts a user-defined key only after it has seen it on a resource (up to 24 hours
+    // after the first tagged resource exists), hence the variable for the first apply.
+    this.activateCostAllocationTags = new TerraformVariable(this, "activate_cost_allocation_tags", {
+      type: "bool",
+      default: true,
+      description:
+        "Activate the cost allocation tags (Project, Environment, CostCenter, Owner). false on the first apply in a new account (AWS knows a tag key only up to 24 h after it first appears on a resource) and in Organization member accounts.",
+    });
+    this.activateCostAllocationTags.overrideLogicalId("activate_cost_allocation_tags");
+    for (const tagKey of COST_ALLOCATION_TAGS) {
+      new CeCostAllocationTag(this, `cost-allocation-tag-${tagKey.toLowerCase()}`, {
+        count: Token.asNumber(Fn.conditional(this.activateCostAllocationTags.booleanValue, 1, 0)),
+        tagKey,
+        status: "Active",
+      });
+    }
+
     new TerraformOutput(this, "github_oidc_provider_arn", {
       value: this.delivery.oidcProviderArn,
       description: "IAM OIDC provider trusted by the CI roles (token.actions.githubusercontent.com)",

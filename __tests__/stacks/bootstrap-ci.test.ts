@@ -2,7 +2,13 @@ import { Testing } from "cdktf";
 import { ConfigError, loadBootstrap } from "../../environments";
 import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
 import { ENVIRONMENT_NAMES } from "../../environments/schema";
-import { READ_ONLY_ACCESS } from "../../modules/delivery";
+import {
+  BOUNDARY_CONDITIONED_ROLE_ACTIONS,
+  DEPLOY_POLICY_GROUPS,
+  READ_ONLY_ACCESS,
+  deployStatements,
+} from "../../modules/delivery";
+import { envName } from "../../lib/naming";
 import { evaluate, toStackDoc } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
@@ -31,8 +37,11 @@ const attachments = (env: string, kind: string): string[] =>
   valuesOf(stack, "aws_iam_role_policy_attachment")
     .filter((a) => a.role === `\${aws_iam_role.${roleLogical(env, kind)}.name}`)
     .map((a) => a.policy_arn);
+/** The deploy roles' managed policies `air-applied-ai-ci-deploy-*` as [logicalName, values]. */
+const deployPolicies = () =>
+  resourcesOf(stack, "aws_iam_policy").filter(([, p]) => p.name.startsWith("air-applied-ai-ci-deploy-"));
 const managedDeployStatements = (): Statement[] =>
-  valuesOf(stack, "aws_iam_policy").flatMap((p) => JSON.parse(p.policy).Statement);
+  deployPolicies().flatMap(([, p]) => JSON.parse(p.policy).Statement);
 /** Allowed actions on a resource, across statements (exact resource match). */
 const allowedOn = (statements: Statement[], resource: string) =>
   statements
@@ -117,9 +126,8 @@ describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
   });
 
   test("deploy role: ReadOnlyAccess + the shared deploy policies; reads and writes its state and lock only", () => {
-    const managed = valuesOf(stack, "aws_iam_policy").map(
-      (_, i) => `\${aws_iam_policy.${resourcesOf(stack, "aws_iam_policy")[i][0]}.arn}`,
-    );
+    const managed = deployPolicies().map(([name]) => `\${aws_iam_policy.${name}.arn}`);
+    expect(managed).toHaveLength(3);
     expect(attachments(env, "deploy").sort()).toEqual([READ_ONLY_ACCESS, ...managed].sort());
     const s = inline(env, "deploy");
     const key = `${stateBucketArn}/${env}/terraform.tfstate`;
@@ -377,5 +385,234 @@ describe("policy rules for GitHub OIDC trust", () => {
         },
       }).sort(),
     ).toEqual(["AAI-OIDC-003 gh", "CKV_AWS_274 a"]);
+  });
+});
+
+/** IAM's wildcard match of an action or ARN pattern (`*` any run, `?` one character; case-insensitive for actions). */
+const globMatch = (pattern: string, value: string, ignoreCase = false) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    ignoreCase ? "i" : "",
+  ).test(value);
+/** Whether some statement of `effect` names the action (pattern match) on the resource (pattern match). */
+const grants = (statements: Statement[], action: string, resource: string, effect = "Allow") =>
+  statements.filter(
+    (s) =>
+      s.Effect === effect &&
+      list(s.Action).some((a) => globMatch(a, action, true)) &&
+      list(s.Resource).some((r) => globMatch(r, resource)),
+  );
+const ACCOUNT = "${data.aws_caller_identity.current.account_id}";
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/air-applied-ai-workload-boundary`;
+const boundaryStatements = (): Statement[] =>
+  JSON.parse(byPath(stack, "aws_iam_policy", "ci/workload-boundary/policy").policy).Statement;
+/** Everything the deploy role of `env` is given: its inline policy and the shared managed policies. */
+const deployRoleStatements = (env: string): Statement[] => [
+  ...inline(env, "deploy"),
+  ...managedDeployStatements(),
+];
+
+describe("ECS service autoscaling alarms (issue #10, fix 5)", () => {
+  // Application Auto Scaling names a target tracking policy's alarms
+  // TargetTracking-<resource id>-AlarmHigh|AlarmLow-<uuid>; PutScalingPolicy / DeleteScalingPolicy check
+  // that the caller may PutMetricAlarm / DeleteAlarms them (Application Auto Scaling User Guide,
+  // "Permissions required for API actions on target services and CloudWatch").
+  const alarm = (name: string) => `arn:aws:cloudwatch:us-east-2:${ACCOUNT}:alarm:${name}`;
+
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
+    "%s deploy role may put and delete its ECS service's TargetTracking-* alarms",
+    (env) => {
+      const resourceId = `service/${envName(env, "air-applied-ai-cluster")}/${envName(env, "air-applied-ai-api")}`;
+      for (const suffix of ["AlarmHigh", "AlarmLow"]) {
+        const arn = alarm(`TargetTracking-${resourceId}-${suffix}-0c5f2bd8-8fd7-4c58-9d3c-3b4a4b3a1f00`);
+        for (const action of ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"])
+          expect(grants(deployRoleStatements(env), action, arn).map((s) => s.Sid)).toEqual([
+            "TargetTrackingAlarms",
+          ]);
+      }
+    },
+  );
+
+  test("exactly those: no other alarm, no other CloudWatch action, and only project-named clusters and services", () => {
+    const statement = managedDeployStatements().find((s) => s.Sid === "TargetTrackingAlarms")!;
+    expect(list(statement.Action).sort()).toEqual(["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm"]);
+    expect(statement.Resource).toBe(alarm("TargetTracking-service/air-applied-ai*/air-applied-ai*"));
+    const s = deployRoleStatements("prod");
+    for (const other of [
+      "TargetTracking-service/other-cluster/other-api-AlarmHigh-1",
+      "TargetTracking-table/air-applied-ai-table-AlarmHigh-1",
+      "someone-elses-alarm",
+    ])
+      expect(grants(s, "cloudwatch:PutMetricAlarm", alarm(other))).toEqual([]);
+  });
+
+  test("Application Auto Scaling may create its ECS service-linked role (it creates and deletes the alarms)", () => {
+    const slr = managedDeployStatements().find((s) => s.Sid === "ServiceLinkedRoles")!;
+    expect(slr.Condition.StringEquals["iam:AWSServiceName"]).toContain(
+      "ecs.application-autoscaling.amazonaws.com",
+    );
+  });
+});
+
+test("every Allow statement of deployStatements() is in exactly one managed deploy policy", () => {
+  const sids = deployStatements("123456789012", "arn:aws:s3:::state")
+    .filter((s) => s.effect !== "Deny")
+    .map((s) => s.sid);
+  const grouped = Object.values(DEPLOY_POLICY_GROUPS).flat();
+  expect([...grouped].sort()).toEqual([...sids].sort());
+});
+
+describe("workload permissions boundary (issue #10, fix 10)", () => {
+  const ROLE_WRITES = [...BOUNDARY_CONDITIONED_ROLE_ACTIONS];
+
+  test("the boundary is a customer managed policy of the bootstrap stack, output by ARN", () => {
+    const policy = byPath(stack, "aws_iam_policy", "ci/workload-boundary/policy");
+    expect(policy.name).toBe("air-applied-ai-workload-boundary");
+    expect(stack.output.workload_permissions_boundary_arn.value).toBe(BOUNDARY_ARN);
+  });
+
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
+    "%s deploy role: every Allow that can write a role's permissions requires exactly the boundary",
+    (env) => {
+      const writers = deployRoleStatements(env).filter(
+        (s) =>
+          s.Effect === "Allow" && list(s.Action).some((a) => ROLE_WRITES.some((w) => globMatch(a, w, true))),
+      );
+      // CreateRole, PutRolePermissionsBoundary, PutRolePolicy, DeleteRolePolicy, Attach/DetachRolePolicy
+      expect(writers.map((s) => s.Sid).sort()).toEqual([
+        "AttachKnownManagedPolicies",
+        "WorkloadRolePermissions",
+      ]);
+      for (const s of writers) expect(s.Condition.StringEquals["iam:PermissionsBoundary"]).toBe(BOUNDARY_ARN);
+      for (const action of ROLE_WRITES)
+        expect(
+          grants(deployRoleStatements(env), action, `arn:aws:iam::${ACCOUNT}:role/air-applied-ai-x`),
+        ).not.toEqual([]);
+    },
+  );
+
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
+    "%s deploy role: explicit denies for role writes without the boundary, removing it, and changing the boundary policy",
+    (env) => {
+      const s = deployRoleStatements(env);
+      const role = `arn:aws:iam::${ACCOUNT}:role/air-applied-ai-api`;
+      const without = s.find((x) => x.Sid === "DenyRoleWritesWithoutWorkloadBoundary")!;
+      expect(without.Effect).toBe("Deny");
+      expect(list(without.Action).sort()).toEqual([...ROLE_WRITES].sort());
+      expect(without.Condition).toEqual({ StringNotEquals: { "iam:PermissionsBoundary": BOUNDARY_ARN } });
+      expect(grants(s, "iam:DeleteRolePermissionsBoundary", role, "Deny")).not.toEqual([]);
+      expect(grants(s, "iam:DeleteRolePermissionsBoundary", role)).toEqual([]);
+      for (const action of [
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+      ]) {
+        expect(grants(s, action, BOUNDARY_ARN, "Deny")).not.toEqual([]);
+        expect(grants(s, action, BOUNDARY_ARN)).toEqual([]);
+      }
+      // The CI roles cannot be handed to a service either.
+      expect(
+        grants(s, "iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/air-applied-ai-ci-${env}-deploy`, "Deny"),
+      ).not.toEqual([]);
+    },
+  );
+
+  test("the boundary denies every IAM action, every AssumeRole, and the Terraform state; it allows no IAM or STS action", () => {
+    const s = boundaryStatements();
+    for (const action of [
+      "iam:CreateRole",
+      "iam:PutRolePolicy",
+      "iam:AttachRolePolicy",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:CreatePolicyVersion",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:PassRole",
+      "iam:CreateAccessKey",
+    ])
+      expect(grants(s, action, `arn:aws:iam::${ACCOUNT}:role/anything`, "Deny")).not.toEqual([]);
+    expect(grants(s, "iam:CreatePolicyVersion", BOUNDARY_ARN, "Deny")).not.toEqual([]);
+    for (const env of ENVIRONMENT_NAMES)
+      expect(
+        grants(s, "sts:AssumeRole", `arn:aws:iam::${ACCOUNT}:role/air-applied-ai-ci-${env}-deploy`, "Deny"),
+      ).not.toEqual([]);
+    for (const resource of [stateBucketArn, `${stateBucketArn}/prod/terraform.tfstate`])
+      for (const action of ["s3:GetObject", "s3:PutObject", "s3:PutBucketPolicy"])
+        expect(grants(s, action, resource, "Deny")).not.toEqual([]);
+    expect(grants(s, "kms:Decrypt", stateKeyArn, "Deny")).not.toEqual([]);
+    const allowed = s.filter((x) => x.Effect === "Allow").flatMap((x) => list(x.Action));
+    expect(allowed.filter((a) => /^(iam|sts|organizations|account):/.test(a))).toEqual([]);
+  });
+
+  test("the boundary admits every action the environment stacks' roles are granted (else a grant would silently fail)", () => {
+    const s = boundaryStatements();
+    const all = synthAll();
+    const missing: string[] = [];
+    for (const env of ENVIRONMENT_NAMES)
+      for (const p of valuesOf(all[env], "aws_iam_role_policy"))
+        for (const st of JSON.parse(p.policy).Statement as Statement[])
+          for (const action of list(st.Action)) {
+            // In this account and region; a grant on "*" (an action without resource-level permissions,
+            // or a read the role makes account-wide) may also be admitted on "*".
+            const regional = `arn:aws:${action.split(":")[0]}:us-east-2:${ACCOUNT}:x`;
+            const admitted =
+              grants(s, action, regional).length > 0 ||
+              (list(st.Resource).includes("*") && grants(s, action, "*").length > 0);
+            if (!admitted) missing.push(`${env} ${action}`);
+          }
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  test("the boundary admits Session Manager and EBS snapshots/restores (the AWS managed policies of the Qdrant roles)", () => {
+    const s = boundaryStatements();
+    const regional = (r: string) => `arn:aws:ec2:us-east-2:${ACCOUNT}:${r}`;
+    for (const [action, resource] of [
+      ["ssm:UpdateInstanceInformation", regional("instance/i-0123")],
+      ["ssmmessages:OpenDataChannel", "*"],
+      ["ec2messages:GetMessages", "*"],
+      ["ec2:CreateSnapshot", regional("volume/vol-0123")],
+      ["ec2:CreateSnapshot", "arn:aws:ec2:us-east-2::snapshot/snap-0123"],
+      ["ec2:CreateVolume", regional("volume/vol-0123")],
+      ["ec2:DescribeSnapshots", "*"],
+      [
+        "backup:CopyIntoBackupVault",
+        `arn:aws:backup:us-east-2:${ACCOUNT}:backup-vault:air-applied-ai-qdrant`,
+      ],
+    ])
+      expect(grants(s, action, resource)).not.toEqual([]);
+    // Other accounts and regions are outside it.
+    expect(grants(s, "s3:GetObject", "arn:aws:s3:::someone-elses-bucket/x")).toEqual([]);
+    expect(grants(s, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:999999999999:q")).toEqual([]);
+  });
+
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))("every IAM role of %s carries the boundary", (env) => {
+    const roles = valuesOf(synthAll()[env], "aws_iam_role");
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles)
+      expect([role.name, role.permissions_boundary]).toEqual([role.name, BOUNDARY_ARN]);
+  });
+
+  test("the CI roles themselves (made by an administrator) carry none", () => {
+    for (const role of valuesOf(stack, "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
+  });
+
+  test("policy rule AAI-IAM-002 fails a role of an environment stack without the boundary, or with another", () => {
+    const failed = (role: Record<string, unknown>, stackName = "prod") =>
+      evaluate(toStackDoc(stackName, { resource: { aws_iam_role: { r: role } } }), RULES, WAIVERS)
+        .filter((f) => f.status === "failed" && f.rule.id === "AAI-IAM-002")
+        .map((f) => f.detail);
+    const trust = JSON.stringify({ Statement: [] });
+    expect(failed({ assume_role_policy: trust })).toEqual(["no permissions_boundary"]);
+    expect(
+      failed({
+        assume_role_policy: trust,
+        permissions_boundary: "arn:aws:iam::aws:policy/AdministratorAccess",
+      }),
+    ).toEqual([expect.stringMatching(/is not the project's workload boundary/)]);
+    expect(failed({ assume_role_policy: trust, permissions_boundary: BOUNDARY_ARN })).toEqual([]);
+    expect(failed({ assume_role_policy: trust }, "bootstrap")).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { byPath, policyOf, synthAll } from "../helpers/synth";
+import { ENVIRONMENT_NAMES } from "../../environments/schema";
+import { byPath, policyOf, synthAll, valuesOf } from "../helpers/synth";
 
 describe("bootstrap stack", () => {
   const stack = synthAll().bootstrap;
@@ -78,4 +79,36 @@ describe("bootstrap stack", () => {
     expect(key.enable_key_rotation).toBe(true);
     expect(key.lifecycle.prevent_destroy).toBe(true);
   });
+});
+
+describe("cost allocation tags (issue #10, fix 4)", () => {
+  const all = synthAll();
+  const stack = all.bootstrap;
+  const tags = valuesOf(stack, "aws_ce_cost_allocation_tag");
+
+  test("Project, Environment, CostCenter and Owner are activated, unless the first-apply variable says not yet", () => {
+    expect(tags.map((t) => t.tag_key).sort()).toEqual(["CostCenter", "Environment", "Owner", "Project"]);
+    for (const tag of tags) {
+      expect(tag.status).toBe("Active");
+      expect(tag.count).toBe("${var.activate_cost_allocation_tags ? 1 : 0}");
+    }
+    expect(stack.variable.activate_cost_allocation_tags).toMatchObject({ type: "bool", default: true });
+  });
+
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
+    "every tag key the %s budget filters on is activated, and every resource carries it (default_tags)",
+    (env) => {
+      const activated = new Set(tags.map((t) => t.tag_key));
+      const [budget] = valuesOf(all[env], "aws_budgets_budget");
+      const keys = budget.cost_filter
+        .filter((f: { name: string }) => f.name === "TagKeyValue")
+        .flatMap((f: { values: string[] }) => f.values)
+        .map((v: string) => /^user:([^$]+)\$/.exec(v)![1]);
+      expect(keys).toEqual(["Environment"]);
+      for (const key of keys) {
+        expect(activated).toContain(key);
+        expect(all[env].provider.aws[0].default_tags[0].tags[key]).toBe(env);
+      }
+    },
+  );
 });

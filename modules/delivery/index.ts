@@ -4,10 +4,13 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import type { EnvironmentName } from "../../environments/schema";
 import { type PolicyStatement, policyDocument } from "../../lib/iam";
-import { PROJECT, REGION, envName } from "../../lib/naming";
+import { PROJECT, REGION, WORKLOAD_BOUNDARY_NAME, envName, workloadBoundaryArn } from "../../lib/naming";
 import type { KmsKey } from "../security/kms-key";
 import { ServiceRole } from "../security/service-role";
 import type { SecureBucket } from "../storage/secure-bucket";
+import { WorkloadBoundary } from "./boundary";
+
+export { WorkloadBoundary, workloadBoundaryStatements } from "./boundary";
 
 /** GitHub Actions' OIDC issuer. */
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -31,6 +34,20 @@ export const ATTACHABLE_MANAGED_POLICIES = [
   "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
   "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
 ];
+
+/**
+ * IAM actions that write a role's permissions and support the `iam:PermissionsBoundary` condition key
+ * (for CreateRole and PutRolePermissionsBoundary it is the boundary in the request, for the others the
+ * boundary the role already has). The deploy roles may call them only with the workload boundary.
+ */
+export const BOUNDARY_CONDITIONED_ROLE_ACTIONS = [
+  "iam:CreateRole",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+] as const;
 
 /** Services the stacks' roles are passed to (iam:PassedToService condition of the deploy roles). */
 export const PASSABLE_TO_SERVICES = [
@@ -86,15 +103,18 @@ export const DEPLOY_POLICY_GROUPS: Record<string, readonly string[]> = {
     "Backups",
     "BackupVaultStorage",
     "Registry",
+    "Parameters",
   ],
   platform: [
-    "WorkloadRoles",
+    "WorkloadRolePermissions",
+    "WorkloadRoleLifecycle",
     "AttachKnownManagedPolicies",
     "PassWorkloadRoles",
     "ServiceLinkedRoles",
     "LogGroups",
     "LogDeliveryAndResourcePolicies",
     "AlarmsAndDashboards",
+    "TargetTrackingAlarms",
     "Budgets",
     "Prometheus",
     "Grafana",
@@ -102,7 +122,6 @@ export const DEPLOY_POLICY_GROUPS: Record<string, readonly string[]> = {
     "Containers",
     "TaskDefinitions",
     "Autoscaling",
-    "Parameters",
   ],
 };
 
@@ -127,6 +146,8 @@ export class GithubDelivery extends Construct {
   public readonly roles: Partial<Record<EnvironmentName, EnvironmentCiRoles>> = {};
   /** ARNs of the deploy roles' managed policies, by group (DEPLOY_POLICY_GROUPS). */
   public readonly deployPolicyArns: Record<string, string> = {};
+  /** The permissions boundary every role the deploy roles create or change must carry. */
+  public readonly workloadBoundary: WorkloadBoundary;
 
   constructor(scope: Construct, id: string, props: GithubDeliveryProps) {
     super(scope, id);
@@ -143,6 +164,12 @@ export class GithubDelivery extends Construct {
             clientIdList: [STS_AUDIENCE],
           }).arn;
 
+    // Made here, by whoever applies bootstrap (an administrator): the deploy roles cannot change it.
+    this.workloadBoundary = new WorkloadBoundary(this, "workload-boundary", {
+      accountId: props.accountId,
+      stateBucketArn: props.stateBucket.bucketArn,
+      stateKeyArn: props.stateKey.keyArn,
+    });
     const statements = deployStatements(props.accountId, props.stateBucket.bucketArn);
     for (const [group, sids] of Object.entries(DEPLOY_POLICY_GROUPS)) {
       this.deployPolicyArns[group] = new IamPolicy(this, `deploy-${group}`, {
@@ -235,14 +262,17 @@ function planStatements(accountId: string, environment: EnvironmentName): Policy
 /**
  * The deploy role's permissions: write actions of exactly the services the environment stacks manage
  * (reads come from ReadOnlyAccess), on this account and region, and by name prefix `air-applied-ai*`
- * where the service's ARNs carry names. Explicit denies keep it away from the CI roles, the OIDC
- * provider and the state bucket's configuration, and from assuming any role.
+ * where the service's ARNs carry names. Every role it creates or whose permissions it changes must carry
+ * the workload permissions boundary (iam:PermissionsBoundary), which it can neither remove nor change.
+ * Explicit denies keep it away from the CI roles, the OIDC provider, the boundary and the state bucket's
+ * configuration, and from assuming any role.
  */
 export function deployStatements(accountId: string, stateBucketArn: string): PolicyStatement[] {
   const arn = (service: string, resource: string, region: string = REGION) =>
     `arn:aws:${service}:${region}:${accountId}:${resource}`;
   const named = `${PROJECT}*`;
   const iam = (resource: string) => `arn:aws:iam::${accountId}:${resource}`;
+  const withBoundary = { StringEquals: { "iam:PermissionsBoundary": workloadBoundaryArn(accountId) } };
   return [
     {
       sid: "Ec2NetworkingAndInstances",
@@ -363,17 +393,30 @@ export function deployStatements(accountId: string, stateBucketArn: string): Pol
       resources: [arn("kms", "key/*"), arn("kms", `alias/${named}`)],
     },
     {
-      sid: "WorkloadRoles",
+      // A role is created, and its permissions written, only with the workload boundary: whatever the
+      // inline policy says, the role can do no more than the boundary allows (no IAM, no AssumeRole).
+      sid: "WorkloadRolePermissions",
       actions: [
         "iam:CreateRole",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+      ],
+      resources: [iam(`role/${named}`)],
+      conditions: withBoundary,
+    },
+    {
+      // These actions have no iam:PermissionsBoundary condition key. None adds permissions to a role;
+      // UpdateAssumeRolePolicy changes who may assume it, but every air-applied-ai* role it can reach
+      // (the CI roles are denied below) carries the boundary, and this role may not assume roles.
+      sid: "WorkloadRoleLifecycle",
+      actions: [
         "iam:DeleteRole",
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
         "iam:UpdateAssumeRolePolicy",
         "iam:TagRole",
         "iam:UntagRole",
-        "iam:PutRolePolicy",
-        "iam:DeleteRolePolicy",
         "iam:CreateInstanceProfile",
         "iam:DeleteInstanceProfile",
         "iam:AddRoleToInstanceProfile",
@@ -387,7 +430,7 @@ export function deployStatements(accountId: string, stateBucketArn: string): Pol
       sid: "AttachKnownManagedPolicies",
       actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
       resources: [iam(`role/${named}`)],
-      conditions: { ArnEquals: { "iam:PolicyARN": ATTACHABLE_MANAGED_POLICIES } },
+      conditions: { ArnEquals: { "iam:PolicyARN": ATTACHABLE_MANAGED_POLICIES }, ...withBoundary },
     },
     {
       sid: "PassWorkloadRoles",
@@ -491,6 +534,18 @@ export function deployStatements(accountId: string, stateBucketArn: string): Pol
         "cloudwatch:UntagResource",
       ],
       resources: [arn("cloudwatch", `alarm:${named}`), `arn:aws:cloudwatch::${accountId}:dashboard/${named}`],
+    },
+    {
+      // Application Auto Scaling creates and deletes a target tracking policy's alarms itself (its
+      // service-linked role, ServiceLinkedRoles above), but PutScalingPolicy and DeleteScalingPolicy
+      // first check that the caller holds cloudwatch:PutMetricAlarm / DeleteAlarms / DescribeAlarms
+      // (Application Auto Scaling User Guide, "Identity-based policy examples" > "Permissions required
+      // for API actions on target services and CloudWatch" > ECS services; DescribeAlarms comes from
+      // ReadOnlyAccess). Their names are `TargetTracking-service/<cluster>/<service>-AlarmHigh|Low-<id>`:
+      // exactly those alarms of air-applied-ai* services in air-applied-ai* clusters.
+      sid: "TargetTrackingAlarms",
+      actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+      resources: [arn("cloudwatch", `alarm:TargetTracking-service/${named}/${named}`)],
     },
     {
       sid: "Secrets",
@@ -643,8 +698,32 @@ export function deployStatements(accountId: string, stateBucketArn: string): Pol
         "iam:SetDefaultPolicyVersion",
         "iam:AddClientIDToOpenIDConnectProvider",
         "iam:RemoveClientIDFromOpenIDConnectProvider",
+        "iam:PassRole",
       ],
       resources: [iam(`role/${CI_ROLE_PREFIX}*`), iam(`policy/${CI_ROLE_PREFIX}*`), iam("oidc-provider/*")],
+    },
+    {
+      // Belt and braces for the conditioned Allow above: no role is created or has its permissions
+      // changed without the workload boundary, whatever other policy might allow it.
+      sid: "DenyRoleWritesWithoutWorkloadBoundary",
+      effect: "Deny",
+      actions: [...BOUNDARY_CONDITIONED_ROLE_ACTIONS],
+      resources: [iam("role/*")],
+      conditions: { StringNotEquals: { "iam:PermissionsBoundary": workloadBoundaryArn(accountId) } },
+    },
+    {
+      sid: "DenyRemovingOrChangingWorkloadBoundary",
+      effect: "Deny",
+      actions: [
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+      ],
+      resources: [iam("role/*"), iam(`policy/${WORKLOAD_BOUNDARY_NAME}`)],
     },
     {
       sid: "DenyStateBucketConfiguration",

@@ -1,8 +1,8 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Lazy } from "cdktf";
-import { Construct } from "constructs";
+import { Aspects, type IAspect, Lazy } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
 import { type IGrantable, type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
 
 export interface ServiceRoleProps {
@@ -17,6 +17,12 @@ export interface ServiceRoleProps {
   readonly accountId?: string;
   /** AWS managed policies to attach (ARNs). @default none */
   readonly managedPolicyArns?: readonly string[];
+  /**
+   * ARN of the managed policy that caps the role's permissions (its permissions boundary).
+   * @default none here; the environment stacks set the project's boundary on every role in them with
+   * PermissionsBoundary.of(stack).apply(arn)
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -44,6 +50,7 @@ export class ServiceRole extends Construct implements IGrantable {
       description: props.description,
       assumeRolePolicy:
         props.assumeRolePolicy ?? serviceTrustPolicy(props.servicePrincipal!, props.accountId!),
+      permissionsBoundary: props.permissionsBoundary,
     });
     (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn });
@@ -63,5 +70,29 @@ export class ServiceRole extends Construct implements IGrantable {
       });
     }
     this.statements.push(statement);
+  }
+}
+
+/**
+ * Sets a permissions boundary on every IAM role in a scope that has none (aws-cdk-lib's
+ * `PermissionsBoundary.of(scope).apply(policy)`): `PermissionsBoundary.of(stack).apply(arn)`. An aspect,
+ * so it reaches every role, including those that modules create internally and roles added later.
+ */
+export class PermissionsBoundary {
+  public static of(scope: IConstruct): PermissionsBoundary {
+    return new PermissionsBoundary(scope);
+  }
+
+  private constructor(private readonly scope: IConstruct) {}
+
+  /** Applies the managed policy `policyArn` as the boundary of every role in the scope without one. */
+  public apply(policyArn: string): void {
+    const aspect: IAspect = {
+      visit(node: IConstruct) {
+        if (node instanceof IamRole && node.permissionsBoundaryInput === undefined)
+          node.permissionsBoundary = policyArn;
+      },
+    };
+    Aspects.of(this.scope).add(aspect);
   }
 }
