@@ -1,7 +1,7 @@
 import { S3Backend, TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
-import { PROJECT, REGION, envName } from "../lib/naming";
+import { PROJECT, REGION, envName, workloadBoundaryArn } from "../lib/naming";
 import { Cache } from "../modules/cache";
 import { Database, QDRANT_GRPC_PORT, QDRANT_HTTP_PORT } from "../modules/database";
 import { Application } from "../modules/ecs";
@@ -11,7 +11,9 @@ import { Storage } from "../modules/storage";
 import { Monitoring } from "../modules/monitoring";
 import { Networking } from "../modules/networking";
 import { KmsKey } from "../modules/security/kms-key";
+import { PermissionsBoundary } from "../modules/security/service-role";
 import { BaseStack } from "./base-stack";
+import { addLiteralOverride } from "../lib/overrides";
 
 /** Bucket holding every environment's state (created by the bootstrap stack). */
 export const STATE_BUCKET = `${PROJECT}-terraform-state`;
@@ -46,6 +48,9 @@ export class EnvironmentStack extends BaseStack {
       tags: { Environment: config.name, Owner: config.owner, CostCenter: config.costCenter },
     });
     this.config = config;
+    // Every IAM role in this stack carries the project's permissions boundary (made by bootstrap): the
+    // CI deploy role may create or change roles only with it (modules/delivery).
+    PermissionsBoundary.of(this).apply(workloadBoundaryArn(this.accountId));
     new S3Backend(this, {
       bucket: STATE_BUCKET,
       key: `${config.name}/terraform.tfstate`,
@@ -53,7 +58,7 @@ export class EnvironmentStack extends BaseStack {
       encrypt: true,
     });
     // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no prop for it.
-    this.addOverride("terraform.backend.s3.use_lockfile", true);
+    addLiteralOverride(this, "terraform.backend.s3.use_lockfile", true);
 
     const namePrefix = envName(config.name, PROJECT);
     const protect = config.protectStatefulResources;
@@ -124,6 +129,7 @@ export class EnvironmentStack extends BaseStack {
       publicSubnetIds: this.networking.publicSubnetIds,
       subnetAvailabilityZones: this.networking.availabilityZones,
       key: this.key,
+      logRetentionDays: config.logging.retentionDays,
       accessLogs: {
         bucketName: this.storage.logs.bucketName,
         prefix: this.storage.albLogPrefix,
@@ -229,6 +235,7 @@ export class EnvironmentStack extends BaseStack {
       vpcId: this.networking.vpcId,
       privateSubnetIds: this.networking.privateSubnetIds,
       key: this.key,
+      logRetentionDays: config.logging.retentionDays,
       imageTag: this.imageTag.stringValue,
       settings: ecs,
       loadBalancing: {
@@ -295,6 +302,7 @@ export class EnvironmentStack extends BaseStack {
       environment: config.name,
       accountId: this.accountId,
       key: this.key,
+      logRetentionDays: config.logging.retentionDays,
       alarmEmails: config.monitoring.alarmEmails,
       thresholds: config.monitoring.thresholds,
       grafanaAuthentication: config.monitoring.grafanaAuthentication,

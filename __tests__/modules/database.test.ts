@@ -269,7 +269,10 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
     expect(version.secret_string).toBeUndefined();
     expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\./);
     const policy = JSON.parse(valuesOf(stack, "aws_kms_key")[0].policy).Statement;
-    expect(policy.map((s: any) => s.Principal)).toContainEqual({ Service: "secretsmanager.amazonaws.com" });
+    // Secrets Manager uses the caller's credentials through the key: no service statement (issue #10).
+    expect(policy.map((s: any) => s.Principal)).not.toContainEqual({
+      Service: "secretsmanager.amazonaws.com",
+    });
   });
 
   test("every EC2/EBS/backup rule of the policy pack passes", () => {

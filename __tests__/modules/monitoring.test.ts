@@ -16,6 +16,7 @@ import {
 } from "../../modules/monitoring";
 import { buildProvisioningRequests, loadDashboards } from "../../modules/monitoring/grafana-provisioning";
 import { renderCollectorConfig } from "../../modules/monitoring/prometheus";
+import { QDRANT_HOST_METRICS } from "../../modules/database/user-data";
 import { KmsKey } from "../../modules/security/kms-key";
 import {
   policyOf,
@@ -39,6 +40,7 @@ function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, 
     alarmEmails: ["oncall@example.com", "lead@example.com"],
     thresholds: prodConfig.monitoring.thresholds,
     monthlyBudgetUsd: 6000,
+    logRetentionDays: 30,
     alb: {
       arnSuffix: "app/aai-alb/0123456789abcdef",
       targetGroupArnSuffix: "targetgroup/api-abc/fedcba9876543210",
@@ -215,7 +217,8 @@ describe("alarms", () => {
       ["primary", "UnHealthyHostCount", "targetgroup/api-abc/fedcba9876543210", 60],
       ["alternate", "UnHealthyHostCount", alternateSuffix, 60],
     ]);
-    expect(unhealthy.treat_missing_data).toBe("breaching");
+    // No datapoints = no registered targets (fresh build, idle group): must not page (issue #10).
+    expect(unhealthy.treat_missing_data).toBe("notBreaching");
   });
 
   test("5xx error rate is metric math over target + ALB 5xx and requests, in percent", () => {
@@ -274,6 +277,38 @@ describe("alarms", () => {
       InstanceId: "i-0123456789abcdef0",
       path: "/var/lib/qdrant",
       fstype: "xfs",
+    });
+  });
+
+  test("no alarm but the heartbeat pages on missing agent or target data (fresh build, replaced instance)", () => {
+    // Issue #10: breaching-on-missing paged on every fresh build and every Qdrant instance replacement.
+    for (const id of ["qdrant-memory-high", "qdrant-disk-high", "api-unhealthy-hosts"])
+      expect([id, alarm(id).treat_missing_data]).toEqual([
+        id,
+        expect.stringMatching(/^(notBreaching|missing)$/),
+      ]);
+    const agentAlarms = alarms.filter((a) => a.namespace === "CWAgent");
+    expect(agentAlarms.filter((a) => a.treat_missing_data === "breaching").map((a) => a.alarm_name)).toEqual([
+      "aai-qdrant-agent-heartbeat",
+    ]);
+  });
+
+  test("Qdrant agent heartbeat: fires when the CloudWatch agent stops sending mem_used_percent", () => {
+    expect(alarm("qdrant-agent-heartbeat")).toMatchObject({
+      namespace: "CWAgent",
+      metric_name: "mem_used_percent",
+      // The exact dimension set the agent publishes (append_dimensions InstanceId only).
+      dimensions: { InstanceId: "i-0123456789abcdef0" },
+      statistic: "SampleCount",
+      period: ALARM_PERIOD_SECONDS,
+      evaluation_periods: 15,
+      datapoints_to_alarm: 15,
+      threshold: 1,
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "breaching",
+      actions_enabled: true,
+      alarm_actions: [topicRef],
+      ok_actions: [topicRef],
     });
   });
 
@@ -452,6 +487,43 @@ describe("Grafana", () => {
       expect.arrayContaining(["cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "sns:Publish"]),
     );
     expect(statements.find((s: any) => s.Action === "sns:Publish").Resource).toBe(topicRef);
+  });
+
+  test("role: actions with resource-level permissions name ARNs, never * (checkov CKV_AWS_355)", () => {
+    const policy = valuesOf(stack, "aws_iam_role_policy").find(
+      (p) => p.role === `\${aws_iam_role.${roleName}.id}`,
+    );
+    const statements: { Action: string | string[]; Resource: string | string[] }[] =
+      policyOf(policy).Statement;
+    const resourcesOfAction = (action: string) =>
+      statements
+        .filter((s) => ([] as string[]).concat(s.Action).includes(action))
+        .flatMap((s) => ([] as string[]).concat(s.Resource));
+    for (const [action, arn] of [
+      ["cloudwatch:DescribeAlarms", "arn:aws:cloudwatch:us-east-2:123456789012:alarm:*"],
+      ["cloudwatch:DescribeAlarmHistory", "arn:aws:cloudwatch:us-east-2:123456789012:alarm:*"],
+      ["cloudwatch:GetInsightRuleReport", "arn:aws:cloudwatch:us-east-2:123456789012:insight-rule/*"],
+      ["logs:GetQueryResults", "arn:aws:logs:us-east-2:123456789012:log-group:*"],
+    ])
+      expect([action, resourcesOfAction(action)]).toEqual([action, [arn]]);
+    // What stays on "*" has no resource type in the Service Authorization Reference.
+    const unscoped = statements
+      .filter((s) => ([] as string[]).concat(s.Resource).includes("*"))
+      .flatMap((s) => ([] as string[]).concat(s.Action));
+    expect(unscoped.sort()).toEqual(
+      [
+        "aps:ListWorkspaces",
+        "cloudwatch:DescribeAlarmsForMetric",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:ListMetrics",
+        "ec2:DescribeInstances",
+        "ec2:DescribeRegions",
+        "ec2:DescribeTags",
+        "logs:DescribeLogGroups",
+        "logs:StopQuery",
+        "tag:GetResources",
+      ].sort(),
+    );
   });
 });
 
@@ -705,10 +777,19 @@ describe("every synthesized stack", () => {
         "qdrant-cpu-high",
         "qdrant-memory-high",
         "qdrant-disk-high",
+        "qdrant-agent-heartbeat",
         "ecs-cpu-high",
         "ecs-memory-high",
       ])
         expect(names).toContain(`${prefix}-${id}`);
+      // The heartbeat watches the metric and dimension set the Qdrant host's agent really publishes.
+      const heartbeat = all.find((a) => a.alarm_name === `${prefix}-qdrant-agent-heartbeat`)!;
+      expect([heartbeat.namespace, heartbeat.metric_name]).toEqual([
+        QDRANT_HOST_METRICS.namespace,
+        QDRANT_HOST_METRICS.memory.metricName,
+      ]);
+      expect(Object.keys(heartbeat.dimensions)).toEqual([...QDRANT_HOST_METRICS.memory.dimensions]);
+      expect(heartbeat.dimensions.InstanceId).toMatch(/^\$\{aws_instance\..+\.id\}$/);
       // The collector is admitted to the API's container port and to Qdrant's REST port.
       const collectorSg = resourcesOf(s, "aws_security_group").find(
         ([, g]) => g.name === `${prefix}-adot-collector`,

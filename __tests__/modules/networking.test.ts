@@ -88,7 +88,7 @@ describe("Networking", () => {
     ]);
   });
 
-  test("NACLs: public allows 443/80 and ephemeral from the internet, private only VPC and return traffic", () => {
+  test("NACLs: public allows 443/80 and NAT return ports from the internet, private only VPC and Linux return ports", () => {
     const [priv, pub] = ["private", "public"].map((tier) =>
       valuesOf(stack, "aws_network_acl").find((n) => n.tags.Name === `test-${tier}`),
     );
@@ -99,7 +99,8 @@ describe("Networking", () => {
         .sort();
     expect(ports(pub.ingress)).toEqual(["1024-65535", "443-443", "80-80"]);
     expect(ports(pub.egress)).toEqual(["1024-65535", "443-443"]);
-    expect(ports(priv.ingress)).toEqual(["1024-65535"]);
+    // private: only the return traffic of Linux hosts' NAT'd connections, so never 22 or 3389 from anywhere
+    expect(ports(priv.ingress)).toEqual(["32768-65535"]);
     expect(ports(priv.egress)).toEqual(["443-443"]);
     for (const nacl of [pub, priv]) {
       const allProtocol = [...nacl.ingress, ...nacl.egress].filter(
@@ -120,6 +121,32 @@ describe("Networking", () => {
     const group = valuesOf(stack, "aws_cloudwatch_log_group")[0];
     expect(group.retention_in_days).toBe(30);
     expect(group.kms_key_id).toMatch(/aws_kms_key/);
+  });
+
+  test("flow-log role: AWS's documented write actions, DescribeLogGroups scoped to the account's groups", () => {
+    const flow = valuesOf(stack, "aws_flow_log")[0];
+    const roleName = /^\$\{aws_iam_role\.(.+)\.arn\}$/.exec(flow.iam_role_arn)![1];
+    const policy = valuesOf(stack, "aws_iam_role_policy").find(
+      (p) => p.role === `\${aws_iam_role.${roleName}.id}`,
+    );
+    const statements: { Action: string | string[]; Resource: string | string[] }[] = JSON.parse(
+      policy.policy,
+    ).Statement;
+    const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action));
+    expect(actions.sort()).toEqual(
+      [
+        "logs:CreateLogStream",
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+      ].sort(),
+    );
+    const describe = statements.find((s) =>
+      ([] as string[]).concat(s.Action).includes("logs:DescribeLogGroups"),
+    )!;
+    // CKV_AWS_355: no "*" resource; the API lists groups, so the account/region-wide group ARN is the narrowest.
+    expect(describe.Resource).toBe("arn:aws:logs:us-east-2:123456789012:log-group:*");
+    for (const s of statements) expect(([] as string[]).concat(s.Resource)).not.toContain("*");
   });
 
   test("default security group, NACL and route table are managed with no rules", () => {

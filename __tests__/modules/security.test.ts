@@ -1,8 +1,12 @@
+import { Construct } from "constructs";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKey } from "../../modules/security/kms-key";
 import { GeneratedSecret } from "../../modules/security/generated-secret";
-import { ServiceRole } from "../../modules/security/service-role";
-import { synthScope, valuesOf } from "../helpers/synth";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { PermissionsBoundary, ServiceRole } from "../../modules/security/service-role";
+import { evaluate } from "../../policies/engine";
+import { kmsRules } from "../../policies/rules/kms";
+import { stackDoc, synthScope, valuesOf } from "../helpers/synth";
 
 describe("KmsKey", () => {
   const stack = synthScope((scope) => {
@@ -47,6 +51,27 @@ describe("KmsKey", () => {
       "arn:aws:logs:us-east-2:123456789012:log-group:*",
     );
     expect(statements.some((s: { Principal: unknown }) => s.Principal === "*")).toBe(false);
+  });
+
+  test("service statements are confined to the account: aws:SourceAccount by default, the logs ARN context for logs", () => {
+    expect(statements[2].Principal).toEqual({ Service: "sns.amazonaws.com" });
+    expect(statements[2].Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+    for (const s of statements.filter((x: any) => x.Principal.Service))
+      expect([s.Sid, Object.keys(s.Condition ?? {}).length > 0]).toEqual([s.Sid, true]);
+    const findings = evaluate(stackDoc("test", stack), kmsRules, []).filter(
+      (f) => f.rule.id === "AAI-KMS-003",
+    );
+    expect(findings.map((f) => f.status)).toEqual(["passed"]);
+    expect(() =>
+      synthScope((scope) =>
+        new KmsKey(scope, "k", { alias: "a", description: "d", accountId: "1" }).allowService(
+          "Open",
+          "sns.amazonaws.com",
+          ["kms:Decrypt"],
+          {},
+        ),
+      ),
+    ).toThrow(/allowService\("Open", "sns.amazonaws.com"\): conditions must not be empty/);
   });
 
   test("grants name the key ARN, not *", () => {
@@ -107,6 +132,36 @@ describe("ServiceRole", () => {
       ),
     ).toThrow(/64/);
   });
+
+  test("permissionsBoundary: none by default; the prop, or PermissionsBoundary.of(scope), sets it on every role", () => {
+    const BOUNDARY = "arn:aws:iam::123456789012:policy/air-applied-ai-workload-boundary";
+    const role = (scope: Construct, id: string, permissionsBoundary?: string) =>
+      new ServiceRole(scope, id, {
+        roleName: id,
+        description: "d",
+        servicePrincipal: "ecs-tasks.amazonaws.com",
+        accountId: "123456789012",
+        permissionsBoundary,
+      });
+    const plain = synthScope((scope) => role(scope, "plain"));
+    expect(valuesOf(plain, "aws_iam_role")[0].permissions_boundary).toBeUndefined();
+
+    const bounded = synthScope((scope) => {
+      PermissionsBoundary.of(scope).apply(BOUNDARY);
+      role(scope, "a");
+      role(new Construct(scope, "nested"), "b"); // roles deep inside modules too
+      new IamRole(scope, "raw", { name: "raw", assumeRolePolicy: "{}" }); // and roles not made by ServiceRole
+      role(scope, "explicit", "arn:aws:iam::123456789012:policy/other"); // an explicit boundary is kept
+    });
+    expect(
+      Object.fromEntries(valuesOf(bounded, "aws_iam_role").map((r) => [r.name, r.permissions_boundary])),
+    ).toEqual({
+      a: BOUNDARY,
+      b: BOUNDARY,
+      raw: BOUNDARY,
+      explicit: "arn:aws:iam::123456789012:policy/other",
+    });
+  });
 });
 
 describe("GeneratedSecret", () => {
@@ -124,6 +179,12 @@ describe("GeneratedSecret", () => {
     );
     expect(version.secret_string_wo_version).toBe(1);
     expect(generator.password_length).toBe(64);
+  });
+
+  test("adds no Secrets Manager service statement to the key policy (it uses the caller's credentials)", () => {
+    const statements = JSON.parse(valuesOf(stack, "aws_kms_key")[0].policy).Statement;
+    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(["AccountRootAdministers"]);
+    expect(JSON.stringify(statements)).not.toContain("secretsmanager.amazonaws.com");
   });
 
   test("by default never generates characters that templating, shells or URLs would mangle ($ { } % ` quotes)", () => {

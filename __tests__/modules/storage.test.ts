@@ -426,7 +426,7 @@ describe("S3 policy rules", () => {
     expect(detail("AAI-S3-004")).toBe("STANDARD_IA at 10 days");
   });
 
-  test("every synthesized bucket passes, except the logs buckets' waived SSE-KMS and self-logging rules", () => {
+  test("every synthesized bucket passes, except the waived: logs buckets' SSE-KMS and self-logging, and no event notifications or cross-region replication anywhere", () => {
     for (const [name, json] of Object.entries(synthAll())) {
       const results = evaluate(stackDoc(name, json), RULES, WAIVERS).filter((f) =>
         f.resource.type.startsWith("aws_s3_bucket"),
@@ -438,12 +438,22 @@ describe("S3 policy rules", () => {
           .map((f) => `${f.rule.id} ${f.resource.path}`)
           .sort(),
       ).toEqual(
-        name === "bootstrap"
+        (name === "bootstrap"
           ? [
               "CKV_AWS_145 bootstrap/state-access-logs/bucket",
               "CKV_AWS_18 bootstrap/state-access-logs/bucket",
+              ...["state", "state-access-logs"].flatMap((b) =>
+                ["CKV2_AWS_62", "CKV_AWS_144"].map((id) => `${id} bootstrap/${b}/bucket`),
+              ),
             ]
-          : [`CKV_AWS_145 ${name}/storage/logs/bucket`, `CKV_AWS_18 ${name}/storage/logs/bucket`],
+          : [
+              `CKV_AWS_145 ${name}/storage/logs/bucket`,
+              `CKV_AWS_18 ${name}/storage/logs/bucket`,
+              ...["logs", "processed", "raw-data"].flatMap((b) =>
+                ["CKV2_AWS_62", "CKV_AWS_144"].map((id) => `${id} ${name}/storage/${b}/bucket`),
+              ),
+            ]
+        ).sort(),
       );
     }
   });

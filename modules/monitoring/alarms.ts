@@ -11,6 +11,11 @@ export const ALARM_PERIOD_SECONDS = 60;
 
 export type Thresholds = EnvironmentConfig["monitoring"]["thresholds"];
 
+/** The CloudWatch-agent metric the Qdrant heartbeat alarm counts (the agent's memory metric). */
+export const QDRANT_HEARTBEAT_METRIC = "mem_used_percent";
+/** Minutes without a single agent datapoint before the heartbeat alarm fires. */
+export const QDRANT_HEARTBEAT_MINUTES = 15;
+
 /** What CloudWatch does with a period without data. */
 export type MissingData = "breaching" | "notBreaching" | "ignore" | "missing";
 
@@ -196,8 +201,8 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
         ],
       },
     });
-    // breaching: the ALB reports UnHealthyHostCount every minute for an attached target group; its
-    // absence means the group is detached or gone, which is an outage.
+    // notBreaching: no datapoints = no registered targets (a fresh build before the first task, or the idle
+    // group of a blue/green pair); "no healthy target" with traffic is caught by api-5xx-rate (ALB 503s).
     specs.push({
       family: "unhealthy-hosts",
       id: "api-unhealthy-hosts",
@@ -207,7 +212,7 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
       threshold: 0,
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
-      treatMissingData: "breaching",
+      treatMissingData: "notBreaching",
       ...(alternate
         ? {
             math: {
@@ -381,17 +386,17 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
         statistic: "Average",
       },
     });
-    // breaching: the CloudWatch agent reports every minute; if it stops, memory and disk go unwatched,
-    // which must page rather than stay silent until the disk is full.
+    // missing: a gap keeps the last state (a fresh build or a replaced instance has no datapoints until
+    // its agent starts); agent silence is the qdrant-agent-heartbeat alarm's job, not this one's.
     specs.push({
       family: "qdrant-memory",
       id: "qdrant-memory-high",
-      description: `Qdrant host memory above ${t.qdrantMemoryPercent}% for 5 of 5 minutes (or the CloudWatch agent stopped reporting). See docs/monitoring.md#qdrant-memory.`,
+      description: `Qdrant host memory above ${t.qdrantMemoryPercent}% for 5 of 5 minutes. See docs/monitoring.md#qdrant-memory.`,
       comparison: "GreaterThanThreshold",
       threshold: t.qdrantMemoryPercent,
       evaluationPeriods: 5,
       datapointsToAlarm: 5,
-      treatMissingData: "breaching",
+      treatMissingData: "missing",
       metric: {
         namespace: agent,
         metricName: "mem_used_percent",
@@ -399,20 +404,42 @@ export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec
         statistic: "Average",
       },
     });
+    // missing: as for memory; the heartbeat below pages when the agent stops, so this one need not.
     specs.push({
       family: "qdrant-disk",
       id: "qdrant-disk-high",
-      description: `Qdrant data volume above ${t.qdrantDiskPercent}% used for 5 of 5 minutes (or the CloudWatch agent stopped reporting). See docs/monitoring.md#qdrant-disk.`,
+      description: `Qdrant data volume above ${t.qdrantDiskPercent}% used for 5 of 5 minutes. See docs/monitoring.md#qdrant-disk.`,
       comparison: "GreaterThanThreshold",
       threshold: t.qdrantDiskPercent,
       evaluationPeriods: 5,
       datapointsToAlarm: 5,
-      treatMissingData: "breaching",
+      treatMissingData: "missing",
       metric: {
         namespace: agent,
         metricName: "disk_used_percent",
         dimensions: q.diskDimensions,
         statistic: "Maximum",
+      },
+    });
+    // breaching: the one alarm where missing data IS the signal. The agent publishes mem_used_percent
+    // every 60 s with exactly the memory dimensions (append_dimensions InstanceId); SampleCount < 1 never
+    // holds while it reports, so the alarm fires only on silence. 15 of 15 one-minute periods (AAI-MON-003
+    // keeps every alarm at 60 s) leave a first boot time to install and start the agent, and ride out
+    // late flushes, before it pages.
+    specs.push({
+      family: "qdrant-agent-heartbeat",
+      id: "qdrant-agent-heartbeat",
+      description: `The CloudWatch agent on the Qdrant host sent no ${QDRANT_HEARTBEAT_METRIC} for ${QDRANT_HEARTBEAT_MINUTES} minutes: memory and disk are unwatched. See docs/monitoring.md#qdrant-agent-heartbeat.`,
+      comparison: "LessThanThreshold",
+      threshold: 1,
+      evaluationPeriods: QDRANT_HEARTBEAT_MINUTES,
+      datapointsToAlarm: QDRANT_HEARTBEAT_MINUTES,
+      treatMissingData: "breaching",
+      metric: {
+        namespace: agent,
+        metricName: QDRANT_HEARTBEAT_METRIC,
+        dimensions: q.memoryDimensions,
+        statistic: "SampleCount",
       },
     });
   }

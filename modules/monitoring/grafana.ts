@@ -15,16 +15,15 @@ import type { PrometheusWorkspace } from "./prometheus";
 export const GRAFANA_AUTHENTICATION_PROVIDERS = ["AWS_SSO", "SAML"] as const;
 export type GrafanaAuthentication = (typeof GRAFANA_AUTHENTICATION_PROVIDERS)[number];
 
-/** CloudWatch/Logs/EC2/tag read actions the CloudWatch data source needs ("*": no resource-level permissions). */
-const CLOUDWATCH_READ = [
+/**
+ * Read actions of the CloudWatch data source that have no resource-level permissions in IAM (the
+ * Service Authorization Reference lists no resource type), so "*" is their only valid Resource.
+ */
+const CLOUDWATCH_READ_UNSCOPED = [
   "cloudwatch:DescribeAlarmsForMetric",
-  "cloudwatch:DescribeAlarmHistory",
-  "cloudwatch:DescribeAlarms",
   "cloudwatch:ListMetrics",
   "cloudwatch:GetMetricData",
-  "cloudwatch:GetInsightRuleReport",
   "logs:DescribeLogGroups",
-  "logs:GetQueryResults",
   "logs:StopQuery",
   "ec2:DescribeTags",
   "ec2:DescribeInstances",
@@ -32,6 +31,20 @@ const CLOUDWATCH_READ = [
   "tag:GetResources",
   "aps:ListWorkspaces",
 ];
+
+/** Read actions that take resource ARNs (checkov CKV_AWS_355), with the ARN pattern each accepts. */
+function cloudwatchReadScoped(accountId: string): { actions: string[]; resources: string[] }[] {
+  return [
+    {
+      actions: ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"],
+      resources: [`arn:aws:cloudwatch:${REGION}:${accountId}:alarm:*`],
+    },
+    {
+      actions: ["cloudwatch:GetInsightRuleReport"],
+      resources: [`arn:aws:cloudwatch:${REGION}:${accountId}:insight-rule/*`],
+    },
+  ];
+}
 
 export interface GrafanaProps {
   readonly namePrefix: string;
@@ -68,9 +81,10 @@ export class Grafana extends Construct {
       resources: [props.key.keyArn],
       conditions: { StringEquals: { "kms:ViaService": `aps.${REGION}.amazonaws.com` } },
     });
-    role.addToPolicy({ actions: CLOUDWATCH_READ, resources: ["*"] });
+    role.addToPolicy({ actions: CLOUDWATCH_READ_UNSCOPED, resources: ["*"] });
+    for (const statement of cloudwatchReadScoped(props.accountId)) role.addToPolicy(statement);
     role.addToPolicy({
-      actions: ["logs:StartQuery", "logs:GetLogGroupFields", "logs:GetLogEvents"],
+      actions: ["logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields", "logs:GetLogEvents"],
       resources: [`arn:aws:logs:${REGION}:${props.accountId}:log-group:*`],
     });
     role.addToPolicy({ actions: ["sns:Publish"], resources: [props.alertTopicArn] });

@@ -22,7 +22,7 @@ import { AdotCollector, type CollectorTargets, PrometheusWorkspace } from "./pro
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
 export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
 export { CLOUDWATCH_METRICS, GRAFANA_DASHBOARD_FILES, PROMETHEUS_METRICS } from "./dashboards";
-export { EncryptedLogGroup, LOG_RETENTION_DAYS } from "./log-group";
+export { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "./log-group";
 
 /** Service principals that publish to the alert topic: CloudWatch alarms and AWS Budgets. */
 export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
@@ -60,13 +60,15 @@ export interface MonitoringProps {
   readonly natGatewayIds?: readonly string[];
   /** Where the ADOT collector runs and what it scrapes; no collector without it. @default none */
   readonly collector?: CollectorTargets;
+  /** Retention (days) of the AMP workspace and ADOT collector log groups (config logging.retentionDays). */
+  readonly logRetentionDays: number;
 }
 
 /**
  * The seed's Monitoring & Logging and Cost Monitoring: an encrypted alert topic with e-mail
  * subscriptions, the alarm pack (1-minute periods, ALARM and OK to the topic), a CloudWatch dashboard,
  * an AMP workspace with its ADOT collector, a Managed Grafana workspace, and a monthly cost budget.
- * Log groups are created by each tier through EncryptedLogGroup (30 days, CMK).
+ * Log groups are created by each tier through EncryptedLogGroup (CMK, the config's retention).
  */
 export class Monitoring extends Construct {
   public readonly alertTopicArn: string;
@@ -145,6 +147,7 @@ export class Monitoring extends Construct {
     this.prometheus = new PrometheusWorkspace(this, "prometheus", {
       namePrefix: props.namePrefix,
       key: props.key,
+      logRetentionDays: props.logRetentionDays,
     });
     if (props.collector) {
       this.collector = new AdotCollector(this, "collector", {
@@ -152,6 +155,7 @@ export class Monitoring extends Construct {
         accountId: props.accountId,
         key: props.key,
         workspace: this.prometheus,
+        logRetentionDays: props.logRetentionDays,
         ...props.collector,
       });
     }

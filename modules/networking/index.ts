@@ -17,7 +17,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import { REGION } from "../../lib/naming";
-import { EncryptedLogGroup } from "../monitoring/log-group";
+import { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "../monitoring/log-group";
 import type { KmsKey } from "../security/kms-key";
 import { SecurityGroup } from "../security/security-group";
 import { ServiceRole } from "../security/service-role";
@@ -50,7 +50,14 @@ export interface NetworkingProps {
 const PUBLIC_INGRESS_PORTS = [443, 80];
 /** Ports the private tier may use to reach the internet through NAT (HTTPS: ECR, AWS APIs, image registries). */
 const PRIVATE_EGRESS_PORTS = [443];
+/** Ports a NAT gateway gives its connections (AWS: NAT gateway network ACLs), so its return traffic. */
 const EPHEMERAL = { fromPort: 1024, toPort: 65535 };
+/**
+ * Return traffic into the private subnets: only for connections their own Linux hosts opened through
+ * the NAT (Fargate tasks, the Qdrant host), whose source ports come from Linux's 32768-60999. Narrower
+ * than 1024-65535, so no internet source reaches 22 or 3389 (CKV_AWS_231/232, EC2.21).
+ */
+const LINUX_EPHEMERAL = { fromPort: 32768, toPort: 65535 };
 const ANYWHERE = "0.0.0.0/0";
 
 /**
@@ -235,7 +242,7 @@ export class Networking extends Construct {
     new NetworkAcl(this, "private-nacl", {
       vpcId: this.vpcId,
       subnetIds: privateSubnets.map((s) => s.id),
-      ingress: [fromVpc, allow(200, ANYWHERE, EPHEMERAL.fromPort, EPHEMERAL.toPort)],
+      ingress: [fromVpc, allow(200, ANYWHERE, LINUX_EPHEMERAL.fromPort, LINUX_EPHEMERAL.toPort)],
       egress: [fromVpc, ...PRIVATE_EGRESS_PORTS.map((port, i) => allow(110 + i * 10, ANYWHERE, port))],
       tags: { Name: `${props.namePrefix}-private` },
     });
@@ -245,7 +252,7 @@ export class Networking extends Construct {
     const logGroup = new EncryptedLogGroup(this, "flow-logs", {
       name: `/${props.namePrefix}/vpc-flow-logs`,
       key: props.key,
-      retentionInDays: props.logRetentionDays,
+      retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     });
     const role = new ServiceRole(this, "flow-logs-role", {
       roleName: `${props.namePrefix}-vpc-flow-logs`,
@@ -254,6 +261,13 @@ export class Networking extends Construct {
       accountId: props.accountId,
     });
     logGroup.grantWrite(role);
+    // AWS's documented flow-log policy also lists logs:DescribeLogGroups. It names no single group (the
+    // API lists groups), so it is scoped to this account's groups in this region, the narrowest ARN it
+    // takes. CreateLogGroup from that policy is left out: Terraform creates the group above.
+    role.addToPolicy({
+      actions: ["logs:DescribeLogGroups"],
+      resources: [`arn:aws:logs:${REGION}:${props.accountId}:log-group:*`],
+    });
     new FlowLog(this, "flow-log", {
       vpcId,
       trafficType: "ALL",

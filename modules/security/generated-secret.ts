@@ -4,6 +4,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { IGrantable } from "../../lib/iam";
+import { addLiteralOverride } from "../../lib/overrides";
 import type { KmsKey } from "./kms-key";
 
 /**
@@ -48,11 +49,10 @@ export class GeneratedSecret extends Construct {
     if (length < 16 || length > 128)
       throw new Error(`GeneratedSecret ${props.secretName}: length = ${length}: must be 16-128`);
     this.key = props.key;
-    props.key.allowService("AllowSecretsManager", "secretsmanager.amazonaws.com", [
-      "kms:Decrypt",
-      "kms:GenerateDataKey*",
-      "kms:DescribeKey",
-    ]);
+    // No key-policy statement for Secrets Manager: it never calls KMS as secretsmanager.amazonaws.com
+    // but with the caller's credentials (kms:ViaService = secretsmanager.<region>.amazonaws.com), and the
+    // key's account-root statement already lets IAM grant those callers (grantRead below; Terraform's
+    // role for writing the version). A ViaService + CallerAccount statement for the root would add nothing.
 
     const secret = new SecretsmanagerSecret(this, "secret", {
       name: props.secretName,
@@ -61,11 +61,15 @@ export class GeneratedSecret extends Construct {
       recoveryWindowInDays: props.recoveryWindowInDays ?? 30,
     });
     const ephemeralName = `${secret.friendlyUniqueId}_value`;
-    TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${ephemeralName}`, {
-      password_length: length,
-      exclude_characters: props.excludeCharacters ?? DEFAULT_EXCLUDED_CHARACTERS,
-      require_each_included_type: true,
-    });
+    addLiteralOverride(
+      TerraformStack.of(this),
+      `ephemeral.aws_secretsmanager_random_password.${ephemeralName}`,
+      {
+        password_length: length,
+        exclude_characters: props.excludeCharacters ?? DEFAULT_EXCLUDED_CHARACTERS,
+        require_each_included_type: true,
+      },
+    );
     this.version = new SecretsmanagerSecretVersion(this, "version", {
       secretId: secret.id,
       secretStringWo: `\${ephemeral.aws_secretsmanager_random_password.${ephemeralName}.random_password}`,

@@ -61,24 +61,41 @@ export class KmsKey extends Construct {
   /**
    * Lets an AWS service principal use the key. Registering the same sid twice keeps the first, so
    * constructs can call this idempotently.
+   *
+   * Every service statement is confined to this account (confused-deputy protection, rule AAI-KMS-003).
+   * The default, `StringEquals aws:SourceAccount = <account>`, fits services that call KMS with their
+   * own principal on behalf of a resource of this account and send that context key (CloudWatch alarms
+   * publishing to an encrypted topic, AWS Budgets). A service that does not send aws:SourceAccount to KMS
+   * must pass its documented condition instead (CloudWatch Logs: kms:EncryptionContext:aws:logs:arn,
+   * see allowCloudWatchLogs). Services that use the caller's credentials through the key (Secrets
+   * Manager, SQS, S3, EBS) need no service statement: the account-root statement lets IAM grant it.
+   * @default conditions `{ StringEquals: { "aws:SourceAccount": <accountId> } }`
    */
   public allowService(
     sid: string,
     servicePrincipal: string,
     actions: readonly string[] = ENCRYPT_DECRYPT,
-    conditions?: Conditions,
+    conditions: Conditions = { StringEquals: { "aws:SourceAccount": this.accountId } },
   ): void {
     if (this.serviceStatements.has(sid)) return;
+    if (Object.keys(conditions).length === 0)
+      throw new Error(
+        `KmsKey: allowService("${sid}", "${servicePrincipal}"): conditions must not be empty (aws:SourceAccount, aws:SourceArn, kms:EncryptionContext:* or kms:ViaService)`,
+      );
     this.serviceStatements.set(sid, {
       sid,
       principals: { Service: servicePrincipal },
       actions,
       resources: ["*"],
-      ...(conditions ? { conditions } : {}),
+      conditions,
     });
   }
 
-  /** CloudWatch Logs in us-east-2 may encrypt log groups of this account with the key. */
+  /**
+   * CloudWatch Logs in us-east-2 may encrypt log groups of this account with the key. The condition is
+   * the one AWS documents for log-group encryption (the encryption context names the log group ARN);
+   * it confines the service to this account's log groups in this region.
+   */
   public allowCloudWatchLogs(): void {
     this.allowService("AllowCloudWatchLogs", `logs.${REGION}.amazonaws.com`, ENCRYPT_DECRYPT, {
       ArnLike: {

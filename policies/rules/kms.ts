@@ -1,4 +1,20 @@
-import { type Rule, asList, parsePolicy } from "../engine";
+import { type IamStatement, type Rule, asList, parsePolicy } from "../engine";
+
+/**
+ * Condition keys that confine a service principal to this account's requests (confused deputy):
+ * the source context a service sends, or the encryption context / calling service KMS sees.
+ */
+const SCOPING_CONDITION_KEY =
+  /^(aws:SourceAccount|aws:SourceArn|aws:SourceOrgID|aws:SourceOrgPaths|kms:ViaService|kms:EncryptionContext:.+)$/i;
+
+/** True when some condition of the statement uses a scoping key with a value other than "*". */
+function confinesService(s: IamStatement): boolean {
+  return Object.values(s.Condition ?? {}).some((byKey) =>
+    Object.entries(byKey).some(
+      ([key, value]) => SCOPING_CONDITION_KEY.test(key) && asList(value).every((v) => v !== "" && v !== "*"),
+    ),
+  );
+}
 
 export const kmsRules: Rule[] = [
   {
@@ -48,6 +64,26 @@ export const kmsRules: Rule[] = [
           JSON.stringify(s.Principal ?? "").includes(":root") &&
           asList(s.Action).includes("kms:*"),
       ) || "no statement lets the account root administer the key",
+  },
+  {
+    id: "AAI-KMS-003",
+    description:
+      "KMS key policy statements for service principals are confined to this account (aws:SourceAccount, aws:SourceArn, kms:EncryptionContext:* or kms:ViaService)",
+    severity: "HIGH",
+    fix: "Register services with KmsKey.allowService (it adds StringEquals aws:SourceAccount) or pass the service's documented condition, e.g. ArnLike kms:EncryptionContext:aws:logs:arn for CloudWatch Logs.",
+    resourceTypes: ["aws_kms_key", "aws_kms_key_policy"],
+    check: (key) => {
+      const open = (parsePolicy(key.values.policy) ?? []).find(
+        (s) =>
+          s.Effect === "Allow" &&
+          typeof s.Principal === "object" &&
+          asList(s.Principal.Service).length > 0 &&
+          !confinesService(s),
+      );
+      return open
+        ? `statement ${open.Sid ?? "(no sid)"} lets ${asList((open.Principal as Record<string, string | string[]>).Service).join(", ")} use the key without an account-scoping condition`
+        : true;
+    },
   },
   {
     id: "CKV_AWS_227",
