@@ -86,3 +86,154 @@ describe("policy engine", () => {
     }
   });
 });
+
+describe("AAI-KMS-003: service principals in key policies are confined to the account", () => {
+  const keyWith = (statement: Record<string, unknown>) =>
+    toStackDoc("prod", {
+      resource: {
+        aws_kms_key: {
+          k: {
+            enable_key_rotation: true,
+            policy: JSON.stringify({
+              Statement: [
+                {
+                  Sid: "AccountRootAdministers",
+                  Effect: "Allow",
+                  Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                  Action: "kms:*",
+                  Resource: "*",
+                },
+                { Sid: "Svc", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "*", ...statement },
+              ],
+            }),
+          },
+        },
+      },
+    });
+  const status = (statement: Record<string, unknown>) =>
+    evaluate(keyWith(statement), RULES, [])
+      .filter((f) => f.rule.id === "AAI-KMS-003")
+      .map((f) => f.status);
+
+  test.each([
+    ["no condition", { Principal: { Service: "secretsmanager.amazonaws.com" } }],
+    [
+      "a condition on an unrelated key",
+      {
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Condition: { Bool: { "aws:SecureTransport": "true" } },
+      },
+    ],
+    [
+      "a wildcard source account",
+      {
+        Principal: { Service: ["budgets.amazonaws.com"] },
+        Condition: { StringLike: { "aws:SourceAccount": "*" } },
+      },
+    ],
+  ])("fails for a Service principal with %s", (_, statement) => {
+    expect(status(statement)).toEqual(["failed"]);
+  });
+
+  test.each([
+    [{ StringEquals: { "aws:SourceAccount": "123456789012" } }],
+    [
+      {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-2:123456789012:log-group:*" },
+      },
+    ],
+    [{ StringEquals: { "kms:ViaService": "secretsmanager.us-east-2.amazonaws.com" } }],
+  ])("passes with %j", (condition) => {
+    expect(status({ Principal: { Service: "cloudwatch.amazonaws.com" }, Condition: condition })).toEqual([
+      "passed",
+    ]);
+  });
+});
+
+describe("the checkov checks waived in .checkov.yaml stay enforced wherever their waiver does not reach", () => {
+  const prod = synthAll().prod;
+  const findings = (json: Record<string, any>, id: string) =>
+    evaluate(toStackDoc("prod", json), RULES, WAIVERS)
+      .filter((f) => f.rule.id === id)
+      .map((f) => `${f.resource.path}: ${f.status}`);
+  const at = (path: string) => ({ "//": { metadata: { path } } });
+  const withResources = (extra: Record<string, Record<string, unknown>>) => {
+    const json = structuredClone(prod);
+    for (const [type, byName] of Object.entries(extra))
+      json.resource[type] = { ...json.resource[type], ...byName };
+    return json;
+  };
+
+  test("CKV_AWS_231 (RDP from anywhere): the private NACL passes; widening its return range fails", () => {
+    expect(findings(prod, "CKV_AWS_231")).toEqual([
+      "prod/networking/private-nacl: passed",
+      "prod/networking/public-nacl: waived",
+    ]);
+    const wide = structuredClone(prod);
+    const priv = Object.values<any>(wide.resource.aws_network_acl).find(
+      (n) => n["//"].metadata.path === "prod/networking/private-nacl",
+    );
+    priv.ingress.find((r: any) => r.cidr_block === "0.0.0.0/0").from_port = 1024;
+    expect(findings(wide, "CKV_AWS_231")).toContain("prod/networking/private-nacl: failed");
+    // a deny for the port ahead of the allow passes, as in checkov
+    priv.ingress.push({
+      rule_no: 50,
+      action: "deny",
+      protocol: "tcp",
+      cidr_block: "0.0.0.0/0",
+      from_port: 3389,
+      to_port: 3389,
+    });
+    expect(findings(wide, "CKV_AWS_231")).toContain("prod/networking/private-nacl: passed");
+  });
+
+  test("CKV2_AWS_57 (secret rotation): a new secret fails until it has a rotation", () => {
+    const secret = { s: { ...at("prod/other/secret"), name: "x", kms_key_id: "${aws_kms_key.k.arn}" } };
+    expect(findings(withResources({ aws_secretsmanager_secret: secret }), "CKV2_AWS_57")).toContain(
+      "prod/other/secret: failed",
+    );
+    const rotated = withResources({
+      aws_secretsmanager_secret: secret,
+      aws_secretsmanager_secret_rotation: { r: { secret_id: "${aws_secretsmanager_secret.s.id}" } },
+    });
+    expect(findings(rotated, "CKV2_AWS_57")).toContain("prod/other/secret: passed");
+  });
+
+  test.each([
+    ["CKV2_AWS_62", "aws_s3_bucket_notification"],
+    ["CKV_AWS_144", "aws_s3_bucket_replication_configuration"],
+  ])("%s: a new bucket fails until it has an %s", (id, companion) => {
+    const bucket = { b: { ...at("prod/other/bucket"), bucket: "x" } };
+    expect(findings(withResources({ aws_s3_bucket: bucket }), id)).toContain("prod/other/bucket: failed");
+    const fixed = withResources({
+      aws_s3_bucket: bucket,
+      [companion]: { c: { bucket: "${aws_s3_bucket.b.id}" } },
+    });
+    expect(findings(fixed, id)).toContain("prod/other/bucket: passed");
+  });
+
+  test('CKV_AWS_355: an action with resource-level permissions on "*" fails (e.g. cloudwatch:DescribeAlarms)', () => {
+    const policy = (action: string) => ({
+      p: {
+        ...at("prod/other/policy"),
+        policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] }),
+      },
+    });
+    expect(
+      findings(withResources({ aws_iam_role_policy: policy("cloudwatch:DescribeAlarms") }), "CKV_AWS_355"),
+    ).toContain("prod/other/policy: failed");
+    expect(
+      findings(withResources({ aws_iam_role_policy: policy("cloudwatch:GetMetricData") }), "CKV_AWS_355"),
+    ).toContain("prod/other/policy: passed");
+  });
+
+  test("every waiver is used: it matches a resource that fails its rule in some stack", () => {
+    const stacks = synthAll();
+    const waived = Object.keys(stacks).flatMap((name) =>
+      evaluate(toStackDoc(name, stacks[name]), RULES, WAIVERS)
+        .filter((f) => f.status === "waived")
+        .map((f) => WAIVERS.find((w) => w.ruleId === f.rule.id && w.path.test(f.resource.path))),
+    );
+    expect(WAIVERS.filter((w) => !waived.includes(w)).map((w) => `${w.ruleId} ${w.path}`)).toEqual([]);
+  });
+});

@@ -57,4 +57,28 @@ export const WAIVERS: Waiver[] = [
     path: /^bootstrap\/state-access-logs\/bucket$/,
     reason: "The state bucket's access-log target itself; logging it into itself would loop.",
   },
+  {
+    ruleId: "CKV_AWS_231",
+    path: /^\w+\/networking\/public-nacl$/,
+    reason:
+      "The public subnets hold the NAT gateways, which use source ports 1024-65535 for their connections, so their return traffic must be admitted on all of them (AWS VPC docs: network ACLs for a NAT gateway). Nothing there listens on 3389: the ALB's security group admits 80/443 only and NAT gateways accept no inbound connections. The private NACL admits only 32768-65535.",
+  },
+  {
+    ruleId: "CKV2_AWS_57",
+    path: /^\w+\/(cache\/auth-token|database\/api-key)\/secret$/,
+    reason:
+      "Both secrets are generated inside AWS (ephemeral random password into a write-only version) and rotated by deployment: bumping the config's version writes a new value that Terraform hands to its only consumer in the same apply (ElastiCache AUTH with update strategy SET/ROTATE, the Qdrant host at its next start). A rotation Lambda would change the value behind Terraform's back and lock the consumer out.",
+  },
+  {
+    ruleId: "CKV2_AWS_62",
+    path: /^(\w+\/storage\/(raw-data|processed|logs)|bootstrap\/(state|state-access-logs))\/bucket$/,
+    reason:
+      "Nothing in the platform consumes S3 object events (work reaches the SQS queue from the API), so a notification would have no subscriber; changes are on record through versioning and server access logs. Add an aws_s3_bucket_notification with its consumer when one exists.",
+  },
+  {
+    ruleId: "CKV_AWS_144",
+    path: /^(\w+\/storage\/(raw-data|processed|logs)|bootstrap\/(state|state-access-logs))\/bucket$/,
+    reason:
+      "The platform is single-region (us-east-2, the seed). Deletion and overwrite are covered in-region by versioning with noncurrent retention, prevent_destroy in staging and prod, and TLS-only/SSE-KMS policies; cross-region disaster recovery is not in the seed and is a recorded open decision in docs/runbooks/disaster-recovery.md. Access-log buckets hold request records only.",
+  },
 ];

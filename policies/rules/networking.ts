@@ -2,6 +2,35 @@ import { type Rule, blocks, referencing, resourcesOf } from "../engine";
 
 const ANYWHERE = "0.0.0.0/0";
 
+/**
+ * checkov's NACL port checks (AbsNACLUnrestrictedIngress): ingress rules in rule_no order; an allow
+ * from anywhere with protocol -1 or a port range holding `port` fails, unless a deny for that port
+ * from anywhere comes first.
+ */
+function naclIngressRule(id: string, port: number, service: string): Rule {
+  const fromAnywhere = (r: Record<string, any>) => r.cidr_block === ANYWHERE || r.ipv6_cidr_block === "::/0";
+  const covers = (r: Record<string, any>) =>
+    String(r.protocol) === "-1" || (Number(r.from_port) <= port && port <= Number(r.to_port));
+  return {
+    id,
+    controls: ["EC2.21"],
+    description: `Network ACLs do not allow ingress from 0.0.0.0/0 to port ${port} (${service})`,
+    severity: "HIGH",
+    fix: `Narrow the range (private subnets: return traffic needs only 32768-65535), or put a deny for ${port} from 0.0.0.0/0 before the allow.`,
+    resourceTypes: ["aws_network_acl"],
+    check: (nacl) => {
+      const rules = [...blocks(nacl.values.ingress)].sort((a, b) => Number(a.rule_no) - Number(b.rule_no));
+      for (const r of rules) {
+        if (!fromAnywhere(r) || !covers(r)) continue;
+        if (r.action === "deny") return true;
+        if (r.action === "allow")
+          return `rule ${r.rule_no} allows ${r.from_port}-${r.to_port} from anywhere, port ${port} included`;
+      }
+      return true;
+    },
+  };
+}
+
 export const networkingRules: Rule[] = [
   {
     id: "CKV2_AWS_11",
@@ -90,4 +119,8 @@ export const networkingRules: Rule[] = [
         JSON.stringify(n.values.subnet_ids ?? []).includes(`${subnet.address}.`),
       ) || "no aws_network_acl covers this subnet",
   },
+  naclIngressRule("CKV_AWS_230", 20, "FTP data"),
+  naclIngressRule("CKV_AWS_229", 21, "FTP"),
+  naclIngressRule("CKV_AWS_232", 22, "SSH"),
+  naclIngressRule("CKV_AWS_231", 3389, "RDP"),
 ];

@@ -250,4 +250,24 @@ export const s3Rules: Rule[] = [
       /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(String(b.values.bucket)) ||
       `invalid bucket name ${b.values.bucket}`,
   },
+  {
+    id: "CKV2_AWS_62",
+    controls: ["S3.11"],
+    description: "S3 bucket has event notifications (an aws_s3_bucket_notification)",
+    severity: "LOW",
+    fix: "Add an aws_s3_bucket_notification (EventBridge, SQS, SNS or Lambda) for a consumer, or waive where nothing consumes object events.",
+    resourceTypes: BUCKET,
+    check: (b, stack) =>
+      companions(stack, b, "aws_s3_bucket_notification").length > 0 || "no aws_s3_bucket_notification",
+  },
+  {
+    id: "CKV_AWS_144",
+    description: "S3 bucket replicates to another region (an aws_s3_bucket_replication_configuration)",
+    severity: "LOW",
+    fix: "Add an aws_s3_bucket_replication_configuration to a bucket in another region, or waive with the DR decision.",
+    resourceTypes: BUCKET,
+    check: (b, stack) =>
+      companions(stack, b, "aws_s3_bucket_replication_configuration").length > 0 ||
+      "no aws_s3_bucket_replication_configuration",
+  },
 ];

@@ -3,7 +3,7 @@
  * the synthesized JSON (values are generated in AWS and reach the version through write-only
  * arguments fed by ephemeral resources).
  */
-import type { Rule } from "../engine";
+import { type Rule, referencing } from "../engine";
 
 const EPHEMERAL_REFERENCE = /^\$\{ephemeral\.[\w-]+\.[\w-]+\.[\w.-]+\}$/;
 
@@ -45,5 +45,15 @@ export const secretsRules: Rule[] = [
         return "secret_string_wo is not an ephemeral reference (a literal would sit in the JSON)";
       return v.values.secret_string_wo_version !== undefined || "secret_string_wo_version is not set";
     },
+  },
+  {
+    id: "CKV2_AWS_57",
+    description: "Secrets Manager secrets have automatic rotation (an aws_secretsmanager_secret_rotation)",
+    severity: "MEDIUM",
+    fix: "Add an aws_secretsmanager_secret_rotation with a rotation Lambda, or waive with how the secret is rotated instead.",
+    resourceTypes: ["aws_secretsmanager_secret"],
+    check: (secret, stack) =>
+      referencing(stack, "aws_secretsmanager_secret_rotation", secret).length > 0 ||
+      "no aws_secretsmanager_secret_rotation for this secret",
   },
 ];
