@@ -225,6 +225,10 @@ describe("the checkov checks waived in .checkov.yaml stay enforced wherever thei
     expect(
       findings(withResources({ aws_iam_role_policy: policy("cloudwatch:GetMetricData") }), "CKV_AWS_355"),
     ).toContain("prod/other/policy: passed");
+    // ecs:ListTasks (container-instance ARNs) on "*" only with an ecs:cluster condition, as cloudsplaining
+    expect(
+      findings(withResources({ aws_iam_role_policy: policy("ecs:ListTasks") }), "CKV_AWS_355"),
+    ).toContain("prod/other/policy: failed");
   });
 
   test("every waiver is used: it matches a resource that fails its rule in some stack", () => {

@@ -136,8 +136,6 @@ export function workloadBoundaryStatements(props: WorkloadBoundaryProps): Policy
         "logs:StopQuery",
         "aps:ListWorkspaces",
         "tag:GetResources",
-        "ecs:ListTasks",
-        "ecs:ListServices",
         "ecs:DescribeTaskDefinition",
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeRules",
@@ -161,6 +159,14 @@ export function workloadBoundaryStatements(props: WorkloadBoundaryProps): Policy
         "ec2messages:SendReply",
       ],
       resources: ["*"],
+    },
+    {
+      // ECS discovery (collector): list calls name no resource, so they are confined by cluster instead,
+      // as in the collector's own policy (CKV_AWS_355 counts a condition as a constraint).
+      sid: "EcsDiscoveryInProjectClusters",
+      actions: ["ecs:ListTasks", "ecs:ListServices"],
+      resources: ["*"],
+      conditions: { ArnLike: { "ecs:cluster": `arn:aws:ecs:${REGION}:${accountId}:cluster/${PROJECT}*` } },
     },
     // ---- what no workload role may ever do, whatever its own policies say ----------------------
     { sid: "DenyAllIam", effect: "Deny", actions: ["iam:*"], resources: ["*"] },

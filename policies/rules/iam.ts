@@ -25,8 +25,7 @@ const RESOURCE_WILDCARD_ONLY = new Set([
   "logs:StopQuery",
   "ec2:DescribeRegions",
   "tag:GetResources",
-  // ECS discovery (ADOT ecs_observer): List* are scoped with the ecs:cluster condition instead.
-  "ecs:ListTasks",
+  // ECS discovery (ADOT ecs_observer). ecs:ListTasks is in CONDITION_SCOPED below.
   "ecs:ListServices",
   "ecs:DescribeTaskDefinition",
   // ECS infrastructure role (blue/green, canary, linear): ELB reads; its writes name our ARNs.
@@ -65,6 +64,17 @@ const RESOURCE_WILDCARD_ONLY = new Set([
 
 const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy"];
 
+/**
+ * Actions with a resource type that IAM cannot name for them in practice, allowed on "*" only with a
+ * condition on the given key (ecs:ListTasks has container-instance ARNs, which Fargate has none of; the
+ * ecs:cluster condition confines it, and cloudsplaining counts a condition as a constraint).
+ */
+const CONDITION_SCOPED: Record<string, string> = { "ecs:ListTasks": "ecs:cluster" };
+
+function hasConditionKey(s: IamStatement, key: string): boolean {
+  return Object.values(s.Condition ?? {}).some((byKey) => key in byKey);
+}
+
 function allowStatements(policy: unknown): IamStatement[] {
   return (parsePolicy(policy) ?? []).filter((s) => s.Effect === "Allow");
 }
@@ -93,7 +103,11 @@ export const iamRules: Rule[] = [
     check: (p) => {
       for (const s of allowStatements(p.values.policy)) {
         if (!asList(s.Resource).includes("*")) continue;
-        const restrictable = asList(s.Action).filter((a) => !RESOURCE_WILDCARD_ONLY.has(a));
+        const restrictable = asList(s.Action).filter(
+          (a) =>
+            !RESOURCE_WILDCARD_ONLY.has(a) &&
+            !(a in CONDITION_SCOPED && hasConditionKey(s, CONDITION_SCOPED[a])),
+        );
         if (restrictable.length > 0) return `Resource "*" for ${restrictable.join(", ")}`;
       }
       return true;
