@@ -7,6 +7,9 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
+  // Synthesizes every stack once per run; synthAll() in each test file reads it.
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
   testPathIgnorePatterns: ["/node_modules/", "/helpers/"],
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,

@@ -1,9 +1,21 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
-import { App } from "cdktf";
+import type { App } from "cdktf";
 import { ConfigError, ENVIRONMENT_INPUTS, loadBootstrap, loadEnvironments } from "../environments";
 import { type BootstrapConfig, ENVIRONMENT_NAMES } from "../environments/schema";
-import { BootstrapStack } from "./bootstrap-stack";
-import { EnvironmentStack } from "./environment-stack";
+import type { BootstrapStack } from "./bootstrap-stack";
+import type { EnvironmentStack } from "./environment-stack";
+
+/*
+ * cdktf and the stacks (which load the provider bindings) are required only once the config is valid,
+ * so a config error answers in a fraction of the time of a synthesis.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cdktf = () => require("cdktf") as typeof import("cdktf");
+const stackClasses = () => ({
+  ...(require("./bootstrap-stack") as typeof import("./bootstrap-stack")),
+  ...(require("./environment-stack") as typeof import("./environment-stack")),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface SynthesizeOptions {
   /** Output directory. @default $CDKTF_OUTDIR or "cdktf.out" */
@@ -22,6 +34,7 @@ export function buildStacks(
   environments = loadEnvironments(),
   bootstrapConfig: BootstrapConfig = loadBootstrap(),
 ): { bootstrap: BootstrapStack; environments: EnvironmentStack[] } {
+  const { BootstrapStack, EnvironmentStack } = stackClasses();
   const bootstrap = new BootstrapStack(app, "bootstrap", {
     owner: environments[0]?.owner ?? "platform-team",
     config: bootstrapConfig,
@@ -45,7 +58,7 @@ export function synthesize(options: SynthesizeOptions = {}): void {
     const environments = loadEnvironments(names, options.inputs ?? ENVIRONMENT_INPUTS);
     const bootstrapConfig =
       options.bootstrapInput === undefined ? loadBootstrap() : loadBootstrap(options.bootstrapInput);
-    const app = new App({ outdir: staging });
+    const app = new (cdktf().App)({ outdir: staging });
     buildStacks(app, environments, bootstrapConfig);
     app.synth();
     rmSync(outdir, { recursive: true, force: true });

@@ -12,6 +12,17 @@ export type StackJson = Record<string, any>;
 
 let cache: Record<string, StackJson> | undefined;
 
+/** Each stack's cdk.tf.json in a synthesized output directory, by stack name. */
+function readStacks(outdir: string): Record<string, StackJson> {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  return Object.fromEntries(
+    Object.keys(manifest.stacks).map((name) => [
+      name,
+      JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")),
+    ]),
+  );
+}
+
 /**
  * Synthesizes exactly as `npm run synth` does (App.synth into a directory, metadata included) and
  * returns each stack's cdk.tf.json by stack name.
@@ -22,21 +33,26 @@ function synthApp(build: (app: App) => void): Record<string, StackJson> {
     const app = new App({ outdir });
     build(app);
     app.synth();
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
-    return Object.fromEntries(
-      Object.keys(manifest.stacks).map((name) => [
-        name,
-        JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")),
-      ]),
-    );
+    return readStacks(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-/** bootstrap, dev, staging and prod, synthesized once per test file (jest isolates module state per file). */
+/** Synthesizes the committed app (bootstrap and every environment) into `outdir` (jest's global setup). */
+export function synthesizeTo(outdir: string): void {
+  const app = new App({ outdir });
+  buildStacks(app, loadEnvironments());
+  app.synth();
+}
+
+/**
+ * bootstrap, dev, staging and prod as committed: synthesized once per jest run by global-setup.ts, read
+ * once per test file (jest isolates module state per file).
+ */
 export function synthAll(): Record<string, StackJson> {
-  cache ??= synthApp((app) => buildStacks(app, loadEnvironments()));
+  const dir = process.env.AAI_TEST_STACKS_DIR;
+  cache ??= dir ? readStacks(dir) : synthApp((app) => buildStacks(app, loadEnvironments()));
   return cache;
 }
 
