@@ -1,5 +1,6 @@
-// `npm run bench`: cold `npm run synth` of all stacks and the full test suite, each timed over several
-// runs; prints median wall time and peak RSS as a table. Peak RSS is GNU time's %M: the largest
+// `npm run bench`: cold `npm run synth` of all stacks, the jest suite alone, the Terraform gate alone
+// and the whole `npm test` (jest + gate), each timed over several runs; prints median wall time and
+// peak RSS as a table. Peak RSS is GNU time's %M: the largest
 // resident set of any process in the run's tree (npm, node, jest workers).
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
@@ -53,7 +54,9 @@ const results = [
     synthRuns,
     cold,
   ),
-  measure("npm test (compile + full jest suite incl. tsc --noEmit)", "npm", ["test", "--silent"], testRuns),
+  measure("jest alone (full suite incl. tsc --noEmit, no Terraform gate)", "npx", ["jest", "--silent"], testRuns),
+  measure("npm run gate (validate + offline plan of 4 stacks)", "npm", ["run", "--silent", "gate"], testRuns),
+  measure("npm test (compile + jest + Terraform gate)", "npm", ["test", "--silent"], testRuns),
 ];
 
 const header = ["benchmark", "runs", "median wall (s)", "slowest (s)", "peak RSS (MB)"];
@@ -70,5 +73,5 @@ console.log(
   [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"),
 );
 console.log(
-  `\nTargets (2 cores): synth <= 5 s wall and <= 600 MB; test suite <= 60 s. Node ${process.version}.`,
+  `\nTargets (2 cores): synth <= 5 s wall and <= 600 MB; Terraform gate <= 40 s; npm test <= 75 s. Node ${process.version}.`,
 );
