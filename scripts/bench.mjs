@@ -54,7 +54,12 @@ const results = [
     synthRuns,
     cold,
   ),
-  measure("jest alone (full suite incl. tsc --noEmit, no Terraform gate)", "npx", ["jest", "--silent"], testRuns),
+  measure(
+    "jest alone (full suite incl. tsc --noEmit, no Terraform gate)",
+    "npx",
+    ["jest", "--silent"],
+    testRuns,
+  ),
   measure("npm run gate (validate + offline plan of 4 stacks)", "npm", ["run", "--silent", "gate"], testRuns),
   measure("npm test (compile + jest + Terraform gate)", "npm", ["test", "--silent"], testRuns),
 ];
