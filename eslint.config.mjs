@@ -46,6 +46,40 @@ export default tseslint.config(
     },
   },
   {
+    // Layering: main.ts -> stacks/ -> modules/ -> lib/. Modules own their props types; the config schema
+    // imports DOWN from modules, never the other way. Repeats the provider-root restriction, because a
+    // later no-restricted-imports entry replaces the earlier one for these files.
+    files: ["modules/**", "lib/**"],
+    // lib/terraform/ is the Terraform gate (a build tool that synthesizes the stacks), not a construct
+    // helper. TODO(#11): drop the delivery exemption once modules/delivery stops importing EnvironmentName
+    // (lib/naming's namePrefix(environment: string) replaces envName).
+    ignores: ["lib/terraform/**", "modules/delivery/index.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@cdktf/provider-aws",
+              message: "Import from @cdktf/provider-aws/lib/<resource> instead.",
+            },
+          ],
+          patterns: [
+            {
+              regex: "^@cdktf/provider-aws/lib/?$",
+              message: "Import from @cdktf/provider-aws/lib/<resource> instead.",
+            },
+            {
+              group: ["**/environments/**", "**/environments", "**/stacks/**", "**/stacks"],
+              message:
+                "modules/ and lib/ must not depend on config (environments/) or stacks/: take typed props.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Rules and tests navigate untyped Terraform JSON on purpose.
     files: ["policies/**/*.ts", "__tests__/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -1,4 +1,4 @@
-// The CDKTF app: bootstrap + dev, staging and prod stacks (see stacks/app.ts).
-import { synthesize } from "./stacks/app";
+// The CDKTF app: bootstrap + one stack per registered environment (see stacks/app.ts).
+import { main } from "./stacks/app";
 
-synthesize();
+main();

@@ -1,8 +1,19 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENVIRONMENT_INPUTS } from "../environments";
+import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from "../environments";
 import { INVALID_CONFIGS } from "./helpers/invalid-configs";
 
 const root = join(__dirname, "..");
@@ -15,9 +26,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs the compiled app's synthesize() in a child process, as main.ts does. */
+/** `npm run synth` after the build: the compiled main.ts, in `work`, writing to `outdir`. */
+function synthMain(outdir: string, env: Record<string, string> = {}, app = join(root, "dist/main.js")) {
+  return spawnSync(process.execPath, [app], {
+    cwd: work,
+    encoding: "utf8",
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
+  });
+}
+
+/** The compiled app's main() (as main.ts runs it) with an injected environment registry. */
 function synth(outdir: string, inputs?: Record<string, unknown>, env: Record<string, string> = {}) {
-  const script = `require(${JSON.stringify(join(root, "dist/stacks/app.js"))}).synthesize({ outdir: ${JSON.stringify(outdir)}${
+  const script = `require(${JSON.stringify(join(root, "dist/stacks/app.js"))}).main({ outdir: ${JSON.stringify(outdir)}${
     inputs ? `, inputs: JSON.parse(process.env.AAI_TEST_INPUTS)` : ""
   } })`;
   return spawnSync(process.execPath, ["-e", script], {
@@ -27,16 +47,120 @@ function synth(outdir: string, inputs?: Record<string, unknown>, env: Record<str
   });
 }
 
-test("main.ts synthesizes bootstrap, dev, staging and prod", () => {
-  const outdir = join(work, "ok.out");
-  const run = spawnSync(process.execPath, [join(root, "dist/main.js")], {
-    cwd: work,
-    encoding: "utf8",
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
+/** Exit 1, nothing on stdout, exactly one line on stderr, no stack trace. */
+function expectOneLineError(run: ReturnType<typeof spawnSync>, pattern: RegExp) {
+  expect(run.status).toBe(1);
+  expect(run.stdout).toBe("");
+  const lines = String(run.stderr).trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** Every file under `dir` with its content, for "nothing changed" checks. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p.slice(dir.length)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("npm run synth: one line per stack and what to run next", () => {
+  const outdir = () => join(work, "ok.out");
+
+  test("bootstrap, then every registered environment in promotion order, with its resource count", () => {
+    const run = synthMain("ok.out");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    const stacks = ["bootstrap", ...ENVIRONMENT_NAMES];
+    expect(lines.slice(0, stacks.length)).toEqual(
+      stacks.map((s) =>
+        expect.stringMatching(new RegExp(`^ok\\.out/stacks/${s}/cdk\\.tf\\.json: [1-9]\\d* resources$`)),
+      ),
+    );
+    expect(lines.slice(stacks.length)).toEqual([
+      "next: npm test, npm run policy, or terraform -chdir=ok.out/stacks/dev init && terraform -chdir=ok.out/stacks/dev plan -var image_tag=<tag>",
+    ]);
+    const count = (s: string) =>
+      Object.values<object>(
+        JSON.parse(readFileSync(join(outdir(), "stacks", s, "cdk.tf.json"), "utf8")).resource,
+      ).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(lines[1]).toBe(`ok.out/stacks/dev/cdk.tf.json: ${count("dev")} resources`);
+    expect(readdirSync(join(outdir(), "stacks")).sort()).toEqual([...stacks].sort());
   });
-  expect(run.stderr).toBe("");
-  expect(run.status).toBe(0);
-  expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
+
+  test("a second synth keeps .terraform/, the lock file and saved plans, and replaces cdk.tf.json", () => {
+    const dev = join(outdir(), "stacks", "dev");
+    mkdirSync(join(dev, ".terraform", "providers"), { recursive: true });
+    writeFileSync(join(dev, ".terraform.lock.hcl"), "# lock\n");
+    writeFileSync(join(dev, "dev.tfplan"), "plan");
+    writeFileSync(join(dev, "cdk.tf.json"), "{}");
+    const run = synthMain("ok.out");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^ok\.out\/stacks\/dev\/cdk\.tf\.json: \d+ resources \(kept \.terraform, \.terraform\.lock\.hcl, dev\.tfplan\)$/m,
+    );
+    expect(readFileSync(join(dev, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
+    expect(existsSync(join(dev, ".terraform", "providers"))).toBe(true);
+    expect(readFileSync(join(dev, "dev.tfplan"), "utf8")).toBe("plan");
+    expect(JSON.parse(readFileSync(join(dev, "cdk.tf.json"), "utf8")).resource).toBeDefined();
+  });
+
+  test("a stack that is no longer synthesized looks stale nowhere", () => {
+    // A directory of a stack that no longer exists goes; a registered one left out (AAI_ENVIRONMENTS)
+    // loses its cdk.tf.json but keeps Terraform's files; the manifest names only what was synthesized.
+    mkdirSync(join(outdir(), "stacks", "zz-gone"), { recursive: true });
+    writeFileSync(join(outdir(), "stacks", "zz-gone", "cdk.tf.json"), "{}");
+    mkdirSync(join(outdir(), "stacks", "prod", ".terraform"), { recursive: true });
+    const run = synthMain("ok.out", { AAI_ENVIRONMENTS: "dev" });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("ok.out/stacks/prod: not synthesized this run, its cdk.tf.json removed\n");
+    expect(run.stdout).toContain("ok.out/stacks/zz-gone: removed (no longer a stack of this app)\n");
+    expect(existsSync(join(outdir(), "stacks", "zz-gone"))).toBe(false);
+    expect(readdirSync(join(outdir(), "stacks", "prod"))).toEqual([".terraform"]);
+    expect(existsSync(join(outdir(), "stacks", "staging"))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(outdir(), "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["bootstrap", "dev"]);
+  });
+
+  test("a failed synth changes nothing in the output directory", () => {
+    const before = snapshot(outdir());
+    const prod = structuredClone(ENVIRONMENT_INPUTS.prod) as any;
+    prod.ecs.taskMemory = 3;
+    const run = synth(outdir(), { ...ENVIRONMENT_INPUTS, prod });
+    expectOneLineError(run, /^Invalid config for environment "prod": ecs\.taskMemory = 3: /);
+    expect(snapshot(outdir())).toEqual(before);
+    expect(readdirSync(work).filter((f) => f.includes(".partial-"))).toEqual([]);
+  });
+
+  test("a throwaway environment in an in-memory registry is synthesized after the others", () => {
+    const staging = structuredClone(ENVIRONMENT_INPUTS.staging) as any;
+    const zz = {
+      ...staging,
+      name: "zz-test",
+      network: {
+        ...staging.network,
+        vpcCidr: "10.99.0.0/16",
+        publicSubnetCidrs: ["10.99.1.0/24", "10.99.2.0/24"],
+        privateSubnetCidrs: ["10.99.3.0/24", "10.99.4.0/24"],
+      },
+    };
+    const run = synth(join(work, "zz.out"), { ...ENVIRONMENT_INPUTS, "zz-test": zz });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /zz\.out\/stacks\/prod\/cdk\.tf\.json: \d+ resources\n.*zz\.out\/stacks\/zz-test\/cdk\.tf\.json: \d+ resources\n/,
+    );
+    const bootstrap = readFileSync(join(work, "zz.out/stacks/bootstrap/cdk.tf.json"), "utf8");
+    expect(bootstrap).toContain('"air-applied-ai-ci-zz-test-deploy"');
+  });
 });
 
 describe("an invalid config stops synthesis with one line, exit 1, no stack trace and no cdktf.out", () => {
@@ -47,13 +171,8 @@ describe("an invalid config stops synthesis with one line, exit 1, no stack trac
     change(prod);
     const outdir = join(work, `bad-${_name.replace(/\W+/g, "-")}.out`);
     const run = synth(outdir, { ...ENVIRONMENT_INPUTS, prod });
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe("");
-    const lines = run.stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Invalid config for environment "prod": /);
-    expect(lines[0]).toMatch(expected);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expectOneLineError(run, /^Invalid config for environment "prod": /);
+    expect(run.stderr.trimEnd()).toMatch(expected);
     expect(existsSync(outdir)).toBe(false);
     expect(readdirSync(work).filter((f) => f.includes(".partial-"))).toEqual([]);
   });
@@ -64,5 +183,67 @@ describe("an invalid config stops synthesis with one line, exit 1, no stack trac
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('Unknown environment "no-such-env": must be one of dev, staging, prod\n');
     expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+test("a construct's validation error (an oversized error page) is one line, exit 1, and writes nothing", () => {
+  // A copy of the compiled app whose repository root (package.json) holds a 2 KB error page.
+  const app = join(work, "app");
+  cpSync(join(root, "dist"), join(app, "dist"), { recursive: true });
+  cpSync(join(root, "modules/loadbalancer/pages"), join(app, "modules/loadbalancer/pages"), {
+    recursive: true,
+  });
+  writeFileSync(join(app, "package.json"), "{}");
+  symlinkSync(join(root, "node_modules"), join(app, "node_modules"));
+  const page = readdirSync(join(app, "modules/loadbalancer/pages")).find((f) => f.endsWith(".html"))!;
+  writeFileSync(join(app, "modules/loadbalancer/pages", page), `<html>${"x".repeat(2048)}</html>`);
+  const run = synthMain("page.out", {}, join(app, "dist/main.js"));
+  expectOneLineError(
+    run,
+    new RegExp(`^synth failed: error page .*${page} is \\d+ bytes: must be <= 1024 bytes`),
+  );
+  expect(existsSync(join(work, "page.out"))).toBe(false);
+  // AAI_DEBUG=1 adds the stack trace for whoever needs it.
+  expect(synthMain("page.out", { AAI_DEBUG: "1" }, join(app, "dist/main.js")).stderr).toMatch(/\n\s+at /);
+});
+
+describe("scripts answer --help with a usage line and report bad input in one line", () => {
+  const node = (script: string, ...args: string[]) =>
+    spawnSync(process.execPath, [join(root, script), ...args], {
+      cwd: work,
+      encoding: "utf8",
+      env: { ...process.env },
+    });
+  const bash = (script: string, ...args: string[]) =>
+    spawnSync("bash", [join(root, script), ...args], { cwd: work, encoding: "utf8" });
+
+  test.each([
+    ["scripts/bench.mjs", node],
+    ["scripts/provision-grafana.mjs", node],
+    ["scripts/docs.mjs", node],
+    ["scripts/addresses.mjs", node],
+    ["scripts/ci/environments.mjs", node],
+    ["scripts/ci/plan.sh", bash],
+    ["scripts/ci/resolve-image-tag.sh", bash],
+  ] as const)("%s --help", (script, run) => {
+    const r = run(script, "--help");
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toMatch(/^usage: [^\n]+\n$/);
+  });
+
+  test.each([
+    ["scripts/bench.mjs", ["--bogus"], node],
+    ["scripts/provision-grafana.mjs", ["--env", "dev"], node],
+    ["scripts/provision-grafana.mjs", ["--env", "dev", "--outputs", "/no/such/file.json"], node],
+    ["scripts/docs.mjs", ["--bogus"], node],
+    ["scripts/ci/environments.mjs", ["--registry", "/no/such/registry.ts"], node],
+    ["scripts/ci/plan.sh", [], bash],
+    ["scripts/ci/plan.sh", ["no-such-stack"], bash],
+    ["scripts/ci/resolve-image-tag.sh", ["/no/such/dir"], bash],
+  ] as const)("%s %j: one line on stderr, non-zero exit", (script, args, run) => {
+    const r = run(script, ...args);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^[^\n]+\n$/);
   });
 });

@@ -1,6 +1,6 @@
 import type { EnvironmentName } from "../environments/schema";
-import { EncryptedLogGroup } from "../modules/monitoring/log-group";
-import { KmsKey } from "../modules/security/kms-key";
+import { EncryptedLogGroup } from "../modules/security/log-group";
+import { testPlatform } from "./helpers/fixtures";
 import { resourcesOf, synthEnvironment, synthScope } from "./helpers/synth";
 
 /**
@@ -41,8 +41,8 @@ describe("EncryptedLogGroup", () => {
   test("refuses a retention CloudWatch Logs does not accept", () => {
     expect(() =>
       synthScope((scope) => {
-        const key = new KmsKey(scope, "kms", { alias: "t", description: "t", accountId: "123456789012" });
-        new EncryptedLogGroup(scope, "logs", { name: "/t/app", key, retentionInDays: 31 });
+        const platform = testPlatform(scope, { logRetentionDays: 31 });
+        new EncryptedLogGroup(scope, "logs", { platform, name: "/t/app" });
       }),
     ).toThrow(
       "EncryptedLogGroup /t/app: retentionInDays = 31: must be one of the values CloudWatch Logs accepts: 1, 3, 5,",

@@ -41,7 +41,7 @@ describe("prod: stateful resources cannot be destroyed", () => {
   });
 
   test("the Qdrant backup vault has prevent_destroy and is never force-destroyed", () => {
-    const vault = byPath(prod, "aws_backup_vault", "prod/database/vault");
+    const vault = byPath(prod, "aws_backup_vault", "prod/database/backup/vault");
     expect(vault.lifecycle?.prevent_destroy).toBe(true);
     expect(vault.force_destroy).not.toBe(true);
   });

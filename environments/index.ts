@@ -1,42 +1,37 @@
 import { bootstrap } from "./bootstrap";
-import { dev } from "./dev";
-import { prod } from "./prod";
-import { staging } from "./staging";
-import {
-  ENVIRONMENT_NAMES,
-  type BootstrapConfig,
-  type EnvironmentConfig,
-  type EnvironmentInput,
-  type EnvironmentName,
-} from "./schema";
 import { assertEnvironmentName, validateBootstrap, validateEnvironment } from "./load";
+import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, type EnvironmentRegistry } from "./registry";
+import type { BootstrapConfig, EnvironmentConfig } from "./schema";
 
-export const ENVIRONMENT_INPUTS: Record<EnvironmentName, EnvironmentInput> = { dev, staging, prod };
+export { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from "./registry";
 
 /**
- * Validates the named environments (all by default) before any construct is built. Throws ConfigError
- * on the first invalid field of the first invalid environment.
+ * Validates the named environments (by default every registered one, in promotion order) before any
+ * construct is built. Throws ConfigError on the first invalid field of the first invalid environment.
+ * `inputs` is the registry to read them from: environments/registry.ts, or a test's in-memory one.
  */
 export function loadEnvironments(
-  names: readonly string[] = ENVIRONMENT_NAMES,
-  inputs: Record<string, unknown> = ENVIRONMENT_INPUTS,
+  names?: readonly string[],
+  inputs: EnvironmentRegistry | Record<string, unknown> = ENVIRONMENT_INPUTS,
 ): EnvironmentConfig[] {
-  return names.map((name) => {
-    assertEnvironmentName(name);
+  const registered = Object.keys(inputs);
+  return (names ?? registered).map((name) => {
+    assertEnvironmentName(name, registered);
     return validateEnvironment(inputs[name], name);
   });
 }
 
-/** Validates the bootstrap stack's config (environments/bootstrap.ts by default) before it is built. */
-export function loadBootstrap(input: unknown = bootstrap): BootstrapConfig {
-  return validateBootstrap(input);
+/**
+ * Validates the bootstrap stack's config (environments/bootstrap.ts by default) before it is built; its
+ * `environments` default to, and must be among, the registered ones (`registered`).
+ */
+export function loadBootstrap(
+  input: unknown = bootstrap,
+  registered: readonly string[] = ENVIRONMENT_NAMES,
+): BootstrapConfig {
+  return validateBootstrap(input, registered);
 }
 
 export { ConfigError } from "./load";
-export type {
-  BootstrapConfig,
-  BootstrapInput,
-  EnvironmentConfig,
-  EnvironmentInput,
-  EnvironmentName,
-} from "./schema";
+export type { EnvironmentName, EnvironmentRegistry } from "./registry";
+export type { BootstrapConfig, BootstrapInput, EnvironmentConfig, EnvironmentInput } from "./schema";

@@ -1,12 +1,11 @@
 import type { z } from "zod";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "./registry";
 import {
-  ENVIRONMENT_NAMES,
   MISSING,
   bootstrapSchema,
   environmentSchema,
   type BootstrapConfig,
   type EnvironmentConfig,
-  type EnvironmentName,
 } from "./schema";
 
 /** A config error: its message is the one line a user sees (environment, field, value, what is allowed). */
@@ -89,21 +88,38 @@ export function validateEnvironment(input: unknown, label?: string): Environment
   return result.data;
 }
 
-/** Validates a requested environment name. */
-export function assertEnvironmentName(name: string): asserts name is EnvironmentName {
-  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name))
-    throw new ConfigError(`Unknown environment "${name}": must be one of ${ENVIRONMENT_NAMES.join(", ")}`);
+/** Validates a requested environment name against the registered ones (environments/registry.ts). */
+export function assertEnvironmentName(
+  name: string,
+  registered: readonly string[] = ENVIRONMENT_NAMES,
+): asserts name is EnvironmentName {
+  if (!registered.includes(name))
+    throw new ConfigError(`Unknown environment "${name}": must be one of ${registered.join(", ")}`);
 }
 
-/** Validates the bootstrap stack's config (environments/bootstrap.ts); one-line ConfigError on the first problem. */
-export function validateBootstrap(input: unknown): BootstrapConfig {
+const BOOTSTRAP = "Invalid bootstrap config (environments/bootstrap.ts)";
+
+/**
+ * Validates the bootstrap stack's config (environments/bootstrap.ts); one-line ConfigError on the first
+ * problem. `environments` defaults to every registered environment and may name only registered ones.
+ */
+export function validateBootstrap(
+  input: unknown,
+  registered: readonly string[] = ENVIRONMENT_NAMES,
+): BootstrapConfig {
   const result = bootstrapSchema.safeParse(input, { reportInput: true });
   if (!result.success)
     throw new ConfigError(
       formatIssue("bootstrap", result.error.issues[0], bootstrapSchema).replace(
         'Invalid config for environment "bootstrap"',
-        "Invalid bootstrap config (environments/bootstrap.ts)",
+        BOOTSTRAP,
       ),
     );
-  return result.data;
+  const environments = result.data.environments ?? [...registered];
+  const unknown = environments.findIndex((e) => !registered.includes(e));
+  if (unknown >= 0)
+    throw new ConfigError(
+      `${BOOTSTRAP}: environments[${unknown}] = ${formatValue(environments[unknown])}: must be one of ${registered.join(", ")} (the environments registered in environments/registry.ts)`,
+    );
+  return { ...result.data, environments };
 }

@@ -7,6 +7,10 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
+import { CACHE_NODE_TYPE } from "../modules/cache";
+import { DEPLOYMENT_STRATEGIES } from "../modules/ecs/settings";
+import { ALB_TLS_POLICIES } from "../modules/loadbalancer";
+import { CLOUDWATCH_RETENTION_VALUES } from "../modules/security/log-group";
 import { FARGATE_CPU_VALUES, describeFargateMemory, fargateMemoryFor } from "../lib/fargate";
 import {
   MAINTENANCE_WINDOW,
@@ -19,20 +23,23 @@ import {
 /** Marks a value that is absent in a custom issue (see formatIssue). */
 export const MISSING = Symbol("missing");
 
-export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+/** The registered environments (environments/registry.ts, in promotion order); re-exported for importers. */
+export { ENVIRONMENT_NAMES, type EnvironmentName } from "./registry";
+/**
+ * An environment's name: 2-12 lowercase letters, digits or single hyphens, starting with a letter, not
+ * "bootstrap". It goes into resource names (the ALB's `air-applied-ai-alb-<env>` may have 32 characters),
+ * the stack, the GitHub environment and the state key. Which names exist is environments/registry.ts.
+ */
+export const ENVIRONMENT_NAME = /^(?!bootstrap$)[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,11}$/;
+const environmentName = z
+  .string()
+  .regex(
+    ENVIRONMENT_NAME,
+    'must be 2-12 lowercase letters, digits or single hyphens, starting with a letter (not "bootstrap")',
+  );
 
-/** CloudWatch Logs accepts only these retention values (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-/** TLS policies that pass CKV_AWS_103, CKV2_AWS_74 and trivy AWS-0047 (TLS 1.2+ with forward secrecy). */
-export const ALB_TLS_POLICIES = [
-  "ELBSecurityPolicy-TLS13-1-2-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-  "ELBSecurityPolicy-TLS13-1-3-2021-06",
-] as const;
+/** The legal values live with the modules that own them; the schema offers exactly those. */
+export { ALB_TLS_POLICIES, CLOUDWATCH_RETENTION_VALUES, DEPLOYMENT_STRATEGIES };
 
 /** Interface endpoints the networking module knows how to create (service suffix of com.amazonaws.<region>.). */
 export const INTERFACE_ENDPOINTS = [
@@ -53,8 +60,6 @@ export const INTERFACE_ENDPOINTS = [
 const AZ = /^us-east-2[a-c]$/;
 const GRAVITON_INSTANCE =
   /^(r6g|r7g|r8g|m6g|m7g|m8g|c6g|c7g|t4g)\.(medium|large|xlarge|2xlarge|4xlarge|8xlarge|12xlarge|16xlarge)$/;
-const CACHE_NODE =
-  /^cache\.(r6g|r7g|m6g|m7g|t4g)\.(micro|small|medium|large|xlarge|2xlarge|4xlarge|8xlarge|12xlarge|16xlarge)$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ACM_ARN = /^arn:aws:acm:us-east-2:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -98,8 +103,8 @@ const logging = z.strictObject({
   /** Retention of every CloudWatch log group (the seed: 30 days). */
   retentionDays: z
     .number()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+    .refine((d) => (CLOUDWATCH_RETENTION_VALUES as readonly number[]).includes(d), {
+      message: `must be one of the values CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_VALUES.join(", ")}`,
     })
     .default(30),
 });
@@ -163,7 +168,9 @@ const database = z.strictObject({
 
 const cache = z.strictObject({
   /** ElastiCache node type; Graviton families (the seed: cache.r6g.xlarge). */
-  nodeType: z.string().regex(CACHE_NODE, "must be a Graviton ElastiCache node type such as cache.r6g.xlarge"),
+  nodeType: z
+    .string()
+    .regex(CACHE_NODE_TYPE, "must be a Graviton ElastiCache node type such as cache.r6g.xlarge"),
   /** Nodes in the replication group (primary + replicas); 2 in the seed's Multi-AZ setup. */
   numCacheClusters: int(1, 6),
   /** Multi-AZ with automatic failover (the seed: enabled). Needs >= 2 nodes. */
@@ -230,7 +237,7 @@ const ecs = z.strictObject({
   onDemandWeight: int(0, 1000).default(0),
   spotWeight: int(0, 1000).default(1),
   /** ECS-native deployment strategy. */
-  deploymentStrategy: z.enum(["ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"]).default("ROLLING"),
+  deploymentStrategy: z.enum(DEPLOYMENT_STRATEGIES).default("ROLLING"),
   /** Canary: percent of traffic shifted first; linear: percent per step. */
   trafficShiftPercent: percent(0.1, 100).default(10),
   /** Minutes between canary/linear steps, and bake time before the old revision is removed. */
@@ -318,7 +325,7 @@ const budget = z.strictObject({
 
 export const environmentSchema = z
   .strictObject({
-    name: z.enum(ENVIRONMENT_NAMES),
+    name: environmentName,
     /** Owner and cost-center tags (provider default_tags). */
     owner: z.string().regex(TAG_VALUE, "must be a non-empty tag value"),
     costCenter: z.string().regex(TAG_VALUE, "must be a non-empty tag value"),
@@ -511,15 +518,20 @@ export const bootstrapSchema = z.strictObject({
      */
     createOidcProvider: z.boolean().default(true),
   }),
-  /** Environments that get a plan and a deploy role (GitHub environment names = these). @default all */
+  /**
+   * Environments that get a plan and a deploy role (GitHub environment names = these), each a registered
+   * one (checked by validateBootstrap). @default every registered environment (environments/registry.ts)
+   */
   environments: z
-    .array(z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(", ")}` }))
+    .array(environmentName)
     .min(1, "must name at least one environment")
-    .default([...ENVIRONMENT_NAMES])
-    .refine((envs) => new Set(envs).size === envs.length, "must not repeat an environment"),
+    .refine((envs) => new Set(envs).size === envs.length, "must not repeat an environment")
+    .optional(),
 });
 
 /** What environments/bootstrap.ts writes. */
 export type BootstrapInput = z.input<typeof bootstrapSchema>;
-/** The validated bootstrap config. */
-export type BootstrapConfig = z.output<typeof bootstrapSchema>;
+/** The validated bootstrap config, `environments` filled in (validateBootstrap). */
+export type BootstrapConfig = Omit<z.output<typeof bootstrapSchema>, "environments"> & {
+  readonly environments: readonly string[];
+};

@@ -60,6 +60,17 @@ export function serviceTrustPolicy(service: string, accountId: string): string {
   ]).replace(/,"Resource":\[\]/g, "");
 }
 
+/**
+ * Trust for an AWS service without source conditions: EC2 (instance profiles), AWS Backup and the ECS
+ * infrastructure role are assumed without aws:SourceAccount/SourceArn context, so those conditions
+ * would break them.
+ */
+export function plainServiceTrustPolicy(service: string): string {
+  return policyDocument([
+    { actions: ["sts:AssumeRole"], resources: [], principals: { Service: service } },
+  ]).replace(/,"Resource":\[\]/g, "");
+}
+
 /** Deny any request that does not use TLS (S3 bucket / SQS queue policies). */
 export function denyInsecureTransport(actionPrefix: string, resources: readonly string[]): PolicyStatement {
   return {

@@ -1,11 +1,34 @@
-import type { EnvironmentName } from "../environments/schema";
-
 export const PROJECT = "air-applied-ai";
 export const REGION = "us-east-2";
 
-/** prod uses the seed's names exactly; other environments append -<env>. */
-export function envName(environment: EnvironmentName, base: string): string {
-  return environment === "prod" ? base : `${base}-${environment}`;
+/** Bucket holding every environment's state (created by the bootstrap stack). */
+export const STATE_BUCKET = `${PROJECT}-terraform-state`;
+
+/** The environment whose physical names are the seed's, unchanged. */
+export const SEED_ENVIRONMENT = "prod";
+
+/**
+ * THE naming rule for every physical resource name: `<project>[-<env>]-<component>`.
+ * prod keeps the seed's names exactly (air-applied-ai-cluster, air-applied-ai-raw-data, ...); every
+ * other environment inserts its name after the project (air-applied-ai-dev-cluster,
+ * air-applied-ai-staging-raw-data). Hierarchical names use the prefix as their first segment
+ * (`/air-applied-ai-dev/ecs/api`, `air-applied-ai-dev/qdrant-api-key`).
+ */
+export function namePrefix(environment: string): string {
+  return environment === SEED_ENVIRONMENT ? PROJECT : `${PROJECT}-${environment}`;
+}
+
+/** `<prefix>-<component>`: the physical name of one resource (see namePrefix). */
+export function physicalName(prefix: string, component: string): string {
+  return `${prefix}-${component}`;
+}
+
+/**
+ * @deprecated Use namePrefix(environment). Kept for callers that derive only the prefix:
+ * `envName(env, PROJECT)` === `namePrefix(env)`; for any other base it is not the naming rule.
+ */
+export function envName(environment: string, base: string): string {
+  return environment === SEED_ENVIRONMENT ? base : `${base}-${environment}`;
 }
 
 /**

@@ -1,32 +1,33 @@
 /**
- * A small policy engine over synthesized stacks (cdktf.out/stacks/<stack>/cdk.tf.json). Rules carry
- * public IDs (checkov CKV_*, AWS FSBP controls) where one exists, or a project ID (AAI-*); waivers
- * live in code (policies/waivers.ts), each with a written justification.
+ * A small policy engine over synthesized stacks (cdktf.out/stacks/<stack>/cdk.tf.json), read through
+ * tools/tfjson.ts. Rules carry public IDs (checkov CKV_*, AWS FSBP controls) where one exists, or a
+ * project ID (AAI-*); waivers live in code (policies/waivers.ts), each with a written justification.
+ *
+ * A check answers like a cdk-nag rule: compliant (`true`), NOT_APPLICABLE (the resource is not what the
+ * rule is about, e.g. an HTTP listener for a TLS-policy rule), non-compliant (the reason), or a list of
+ * granular findings (one failure per entry; an empty list is compliant).
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import type { StackDoc, TfResource } from "../tools/tfjson";
+
+export type { IamStatement, StackDoc, TfResource } from "../tools/tfjson";
+export {
+  asList,
+  blocks,
+  loadStacks,
+  parsePolicy,
+  references,
+  referencing,
+  resourcesOf,
+  toStackDoc,
+} from "../tools/tfjson";
 
 export type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
 
-/** A resource (or data source) of a synthesized stack. `values` are its snake_case arguments. */
-export interface TfResource {
-  readonly type: string;
-  readonly name: string;
-  /** Terraform address, e.g. aws_vpc.networking_vpc_7065E1BC (data sources: data.<type>.<name>). */
-  readonly address: string;
-  /** Construct path, e.g. prod/networking/vpc: stable and readable, what waivers match. */
-  readonly path: string;
-  readonly values: Record<string, any>;
-}
+/** A check's answer for a resource the rule does not concern. */
+export const NOT_APPLICABLE: unique symbol = Symbol("not-applicable");
 
-export interface StackDoc {
-  readonly name: string;
-  readonly json: Record<string, any>;
-  readonly resources: readonly TfResource[];
-}
-
-/** A check returns true (pass) or the reason it failed. */
-export type CheckResult = true | string;
+/** true (pass), NOT_APPLICABLE, the reason it failed, or granular failure reasons ([] = pass). */
+export type CheckResult = true | typeof NOT_APPLICABLE | string | readonly string[];
 
 export interface Rule {
   /** Public rule ID (checkov) or project ID (AAI-*). */
@@ -39,7 +40,7 @@ export interface Rule {
   readonly fix: string;
   /** Resource types evaluated; "terraform" evaluates the stack's terraform block once. */
   readonly resourceTypes: readonly string[];
-  /** Only stacks for which this returns true (default all). */
+  /** Only stacks for which this returns true (default all); elsewhere the rule is not applicable. */
   readonly appliesTo?: (stack: StackDoc) => boolean;
   check(resource: TfResource, stack: StackDoc): CheckResult;
 }
@@ -50,9 +51,13 @@ export interface Waiver {
   readonly path: RegExp;
   /** Why breaking the rule here is right. Required. */
   readonly reason: string;
+  /** Only failures whose reason matches (granular findings). @default every failure of the rule there */
+  readonly appliesTo?: RegExp;
+  /** Required, and only allowed, when `path` matches every construct path (e.g. /.*\/). */
+  readonly scope?: "global";
 }
 
-export type Status = "passed" | "failed" | "waived";
+export type Status = "passed" | "failed" | "waived" | "not_applicable";
 
 export interface Finding {
   readonly stack: string;
@@ -61,110 +66,83 @@ export interface Finding {
   readonly status: Status;
   /** Failure reason, or the waiver's justification. */
   readonly detail?: string;
+  /** The waiver that turned the failure into "waived". */
+  readonly waiver?: Waiver;
 }
 
-export function toStackDoc(name: string, json: Record<string, any>): StackDoc {
-  const resources: TfResource[] = [];
-  const collect = (blocks: Record<string, Record<string, any>> | undefined, prefix: string) => {
-    for (const [type, byName] of Object.entries(blocks ?? {})) {
-      for (const [resourceName, values] of Object.entries(byName)) {
-        resources.push({
-          type,
-          name: resourceName,
-          address: `${prefix}${type}.${resourceName}`,
-          path: values?.["//"]?.metadata?.path ?? `${name}/${resourceName}`,
-          values,
-        });
-      }
-    }
-  };
-  collect(json.resource, "");
-  collect(json.data, "data.");
-  resources.push({
+export interface EvaluateOptions {
+  /**
+   * Also return a "not_applicable" finding for every resource a rule skipped. @default false: the
+   * findings are verdicts (passed / failed / waived) only.
+   */
+  readonly notApplicable?: boolean;
+}
+
+/** The stack's terraform block as the pseudo-resource that "terraform" rules evaluate. */
+function terraformBlock(stack: StackDoc): TfResource {
+  return {
     type: "terraform",
     name: "terraform",
+    mode: "managed",
     address: "terraform",
-    path: `${name}/terraform`,
-    values: json.terraform ?? {},
-  });
-  return { name, json, resources };
+    path: `${stack.name}/terraform`,
+    values: stack.json.terraform ?? {},
+  };
 }
 
-/** Reads every cdktf.out/stacks/<stack>/cdk.tf.json. */
-export function loadStacks(outdir = "cdktf.out"): StackDoc[] {
-  const stacksDir = join(outdir, "stacks");
-  if (!existsSync(stacksDir)) throw new Error(`${stacksDir} not found: run \`npm run synth\` first`);
-  return readdirSync(stacksDir)
-    .sort()
-    .map((name) => toStackDoc(name, JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8"))));
-}
-
-export function evaluate(stack: StackDoc, rules: readonly Rule[], waivers: readonly Waiver[]): Finding[] {
+export function evaluate(
+  stack: StackDoc,
+  rules: readonly Rule[],
+  waivers: readonly Waiver[],
+  options: EvaluateOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
+  const candidates = [...stack.resources, terraformBlock(stack)];
   for (const rule of rules) {
-    if (rule.appliesTo && !rule.appliesTo(stack)) continue;
-    for (const resource of stack.resources) {
-      if (!rule.resourceTypes.includes(resource.type)) continue;
-      const result = rule.check(resource, stack);
-      if (result === true) {
-        findings.push({ stack: stack.name, rule, resource, status: "passed" });
+    const resources = candidates.filter((r) => rule.resourceTypes.includes(r.type));
+    if (resources.length === 0) continue;
+    const applies = !rule.appliesTo || rule.appliesTo(stack);
+    for (const resource of resources) {
+      const base = { stack: stack.name, rule, resource };
+      const result = applies ? rule.check(resource, stack) : NOT_APPLICABLE;
+      if (result === NOT_APPLICABLE) {
+        if (options.notApplicable) findings.push({ ...base, status: "not_applicable" });
         continue;
       }
-      const waiver = waivers.find((w) => w.ruleId === rule.id && w.path.test(resource.path));
-      findings.push(
-        waiver
-          ? { stack: stack.name, rule, resource, status: "waived", detail: waiver.reason }
-          : { stack: stack.name, rule, resource, status: "failed", detail: result },
-      );
+      const failures: readonly string[] =
+        result === true ? [] : typeof result === "string" ? [result] : result;
+      if (failures.length === 0) {
+        findings.push({ ...base, status: "passed" });
+        continue;
+      }
+      for (const detail of failures) {
+        const waiver = waivers.find(
+          (w) =>
+            w.ruleId === rule.id && w.path.test(resource.path) && (!w.appliesTo || w.appliesTo.test(detail)),
+        );
+        findings.push(
+          waiver
+            ? { ...base, status: "waived", detail: waiver.reason, waiver }
+            : { ...base, status: "failed", detail },
+        );
+      }
     }
   }
   return findings;
 }
 
-// ---- helpers for rules -------------------------------------------------------------------------
-
-/** Resources of a type in the stack. */
-export function resourcesOf(stack: StackDoc, type: string): TfResource[] {
-  return stack.resources.filter((r) => r.type === type);
-}
-
-/** True when `value` (any JSON) contains a Terraform reference to `target` (e.g. ${aws_vpc.x.id}). */
-export function references(value: unknown, target: TfResource): boolean {
-  return JSON.stringify(value ?? null).includes(`${target.address}.`);
-}
-
-/** Resources of `type` whose arguments reference `target`. */
-export function referencing(stack: StackDoc, type: string, target: TfResource): TfResource[] {
-  return resourcesOf(stack, type).filter((r) => references(r.values, target));
-}
-
-/** Terraform nested blocks synthesize as a list or an object: always get a list. */
-export function blocks(value: unknown): Record<string, any>[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value as Record<string, unknown>];
-}
-
-export interface IamStatement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  Principal?: string | Record<string, string | string[]>;
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/** Parses a JSON policy string; undefined when it is not plain JSON (e.g. Fn.jsonencode output). */
-export function parsePolicy(policy: unknown): IamStatement[] | undefined {
-  if (typeof policy !== "string") return undefined;
-  try {
-    const doc = JSON.parse(policy);
-    return asList(doc.Statement);
-  } catch {
-    return undefined;
-  }
+/** Problems with the waivers themselves (unknown rule, short reason, a global path without scope). */
+export function waiverProblems(waivers: readonly Waiver[], rules: readonly Rule[]): string[] {
+  const ids = new Set(rules.map((r) => r.id));
+  return waivers.flatMap((w) => {
+    const name = `${w.ruleId} ${w.path}`;
+    // A pattern that matches the empty string matches every construct path.
+    const global = w.path.test("");
+    return [
+      ...(ids.has(w.ruleId) ? [] : [`${name}: no rule ${w.ruleId}`]),
+      ...(w.reason.trim().length >= 20 ? [] : [`${name}: the reason needs at least 20 characters`]),
+      ...(global && w.scope !== "global" ? [`${name}: matches every resource; say scope: "global"`] : []),
+      ...(!global && w.scope === "global" ? [`${name}: scope "global" on a path that is not global`] : []),
+    ];
+  });
 }

@@ -8,8 +8,27 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const synthRuns = Number(process.env.BENCH_RUNS ?? 5);
-const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 3);
+const USAGE =
+  "usage: npm run bench   (env: BENCH_RUNS = synth runs, default 5; BENCH_TEST_RUNS = jest/gate/test runs, default 3)";
+/** Every failure is one line on stderr, exit 1. */
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.length > 0) fail(`unknown argument ${args[0]} (${USAGE})`);
+const runsOf = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1)
+    fail(`${name} = ${process.env[name]}: must be a whole number >= 1`);
+  return value;
+};
+const synthRuns = runsOf("BENCH_RUNS", 5);
+const testRuns = runsOf("BENCH_TEST_RUNS", 3);
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 function sample(command, args) {
@@ -18,7 +37,17 @@ function sample(command, args) {
     ? spawnSync(gnuTime, ["-f", "%M", command, ...args], { cwd: root, encoding: "utf8" })
     : spawnSync(command, args, { cwd: root, encoding: "utf8" });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0) {
+    const last =
+      `${run.stderr}`
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .slice(gnuTime ? -2 : -1)[0] ?? "";
+    fail(
+      `\`${command} ${args.join(" ")}\` failed (exit ${run.status}): ${last.trim()} (run it alone to see its output)`,
+    );
+  }
   const rssKb = gnuTime ? Number(run.stderr.trim().split("\n").pop()) : NaN;
   return { wall, rssMb: rssKb / 1024 };
 }
@@ -41,10 +70,9 @@ function measure(label, command, args, runs, before = () => {}) {
   };
 }
 
-const cold = () => {
-  rmSync(join(root, "dist"), { recursive: true, force: true });
-  rmSync(join(root, "cdktf.out"), { recursive: true, force: true });
-};
+// Cold = no compiled dist/. cdktf.out stays: synth replaces only its generated files, and removing it
+// would delete the stacks' .terraform/ directories and saved plans.
+const cold = () => rmSync(join(root, "dist"), { recursive: true, force: true });
 
 const results = [
   measure(

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "dist");
-const sources = ["main.ts", "lib", "environments", "modules", "stacks", "policies"];
+const sources = ["main.ts", "lib", "environments", "modules", "stacks", "policies", "tools"];
 
 function* walk(path) {
   if (statSync(path).isDirectory()) {

@@ -1,6 +1,6 @@
 // `npm run diagram`: regenerates the Mermaid architecture diagram in docs/architecture.md (between
 // <!-- diagram:start --> and <!-- diagram:end -->) from the synthesized prod stack. The generator is
-// lib/diagram.ts (compiled to dist/), the same code __tests__/diagram.test.ts checks the committed
+// tools/diagram/ (compiled to dist/), the same code __tests__/diagram.test.ts checks the committed
 // diagram with.
 //
 //   npm run diagram                      compile, synthesize every stack (as `npm run synth`), update the docs
@@ -34,7 +34,7 @@ if (!existsSync(stackFile)) {
 }
 
 const { diagramBlock, renderDiagram, replaceDiagramBlock } = createRequire(import.meta.url)(
-  join(root, "dist", "lib", "diagram.js"),
+  join(root, "dist", "tools", "diagram", "index.js"),
 );
 const stack = JSON.parse(readFileSync(stackFile, "utf8"));
 

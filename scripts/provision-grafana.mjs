@@ -16,26 +16,50 @@ import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
-const { buildProvisioningRequests, loadDashboards } = require(
-  join(root, "dist/modules/monitoring/grafana-provisioning.js"),
-);
-
-const { values } = parseArgs({
-  options: {
-    env: { type: "string" },
-    outputs: { type: "string" },
-    "dry-run": { type: "boolean", default: false },
-  },
-});
-if (!values.env || !values.outputs) {
-  console.error(
-    "usage: node scripts/provision-grafana.mjs --env <env> --outputs <terraform output -json file> [--dry-run]",
-  );
-  process.exit(2);
+const USAGE =
+  "usage: node scripts/provision-grafana.mjs --env <env> --outputs <terraform output -json file> [--dry-run]   (env: GRAFANA_TOKEN; run npm run build first)";
+/** Every failure is one line on stderr and exit 1 (usage errors: exit 2). */
+function fail(message, code = 1) {
+  console.error(`provision-grafana: ${String(message).split("\n")[0]}`);
+  process.exit(code);
 }
-const outputs = JSON.parse(readFileSync(values.outputs, "utf8"));
+process.on("uncaughtException", (error) => fail(error?.message ?? error));
+process.on("unhandledRejection", (error) => fail(error?.message ?? error));
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      help: { type: "boolean", short: "h" },
+      env: { type: "string" },
+      outputs: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+    },
+  }));
+} catch (error) {
+  fail(`${error.message} (${USAGE})`, 2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (!values.env || !values.outputs) fail(`--env and --outputs are required (${USAGE})`, 2);
+let buildProvisioningRequests, loadDashboards;
+try {
+  ({ buildProvisioningRequests, loadDashboards } = require(
+    join(root, "dist/modules/monitoring/grafana-provisioning.js"),
+  ));
+} catch {
+  fail("dist/modules/monitoring/grafana-provisioning.js not found: run `npm run build` first");
+}
+let outputs;
+try {
+  outputs = JSON.parse(readFileSync(values.outputs, "utf8"));
+} catch (error) {
+  fail(`cannot read ${values.outputs} as JSON (terraform output -json): ${error.code ?? error.message}`);
+}
 const value = (name) => {
-  if (!(name in outputs)) throw new Error(`stack output ${name} not found in ${values.outputs}`);
+  if (!(name in outputs)) fail(`stack output ${name} not found in ${values.outputs}`);
   return outputs[name].value;
 };
 const requests = buildProvisioningRequests(
@@ -51,10 +75,7 @@ if (values["dry-run"]) {
   process.exit(0);
 }
 const token = process.env.GRAFANA_TOKEN;
-if (!token) {
-  console.error("GRAFANA_TOKEN is not set (a Grafana service account token with the Admin role)");
-  process.exit(2);
-}
+if (!token) fail("GRAFANA_TOKEN is not set (a Grafana service account token with the Admin role)", 2);
 const base = `https://${value("grafana_endpoint")}`;
 async function send(method, path, body) {
   const res = await globalThis.fetch(base + path, {
@@ -73,9 +94,7 @@ for (const r of requests) {
     }
     res = await send(r.onConflict.method, r.onConflict.path, r.body);
   }
-  if (res.status >= 300) {
-    console.error(`${r.method} ${r.path}: HTTP ${res.status}: ${res.text}`);
-    process.exit(1);
-  }
+  if (res.status >= 300)
+    fail(`${r.method} ${r.path}: HTTP ${res.status}: ${res.text.replace(/\s+/g, " ").slice(0, 300)}`);
   console.log(`${r.method} ${r.path}: HTTP ${res.status}`);
 }

@@ -1,9 +1,10 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct, IConstruct } from "constructs";
 import { PROJECT, REGION } from "../lib/naming";
 import { addLiteralOverride } from "../lib/overrides";
+import { StackContext, type TierOutputs } from "../modules/platform";
 
 /** Terraform version the synthesized JSON needs (S3 native locking: use_lockfile). */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
@@ -17,7 +18,16 @@ export interface BaseStackProps {
 
 /** A stack with the AWS provider in us-east-2, default tags, the account id, and the Terraform version pin. */
 export abstract class BaseStack extends TerraformStack {
+  /** The BaseStack a construct lives in (aws-cdk-lib's `Stack.of(this)`); modules use StackContext.of. */
+  public static of(scope: IConstruct): BaseStack {
+    const stack = TerraformStack.of(scope);
+    if (!(stack instanceof BaseStack)) throw new Error(`${scope.node.path} is not inside a BaseStack`);
+    return stack;
+  }
+
+  /** The deploying account (data.aws_caller_identity.current). */
   public readonly accountId: string;
+  public readonly region = REGION;
 
   constructor(scope: Construct, id: string, props: BaseStackProps) {
     super(scope, id);
@@ -26,7 +36,16 @@ export abstract class BaseStack extends TerraformStack {
       defaultTags: [{ tags: { Project: PROJECT, ManagedBy: "cdktf", ...props.tags } }],
     });
     this.accountId = new DataAwsCallerIdentity(this, "current").accountId;
+    StackContext.register(this, { accountId: this.accountId, region: this.region });
     addLiteralOverride(this, "terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     addLiteralOverride(this, "terraform.required_providers.aws.source", "hashicorp/aws");
+  }
+
+  /** Root-level outputs with static ids (the keys), so CI and other tooling can read them by name. */
+  public addOutputs(outputs: TierOutputs): void {
+    for (const [id, { value, description, sensitive }] of Object.entries(outputs))
+      new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }).overrideLogicalId(
+        id,
+      );
   }
 }

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { App, Testing } from "cdktf";
 import { ENVIRONMENT_INPUTS, loadEnvironments } from "../../environments";
 import type { EnvironmentInput, EnvironmentName } from "../../environments/schema";
-import { type StackDoc, toStackDoc } from "../../policies/engine";
 import { buildStacks } from "../../stacks/app";
+import { type StackDoc, type StackJson, resourceAt, resources, toStackDoc } from "../../tools/tfjson";
 
 /** Synthesized JSON of one stack. */
-export type StackJson = Record<string, any>;
+export type { StackJson } from "../../tools/tfjson";
 
 let cache: Record<string, StackJson> | undefined;
 
@@ -73,7 +73,7 @@ export function synthScope(fn: Parameters<typeof Testing.synthScope>[0]): StackJ
 
 /** Every resource of `type` as [logicalName, values] pairs. */
 export function resourcesOf(stack: StackJson, type: string): [string, Record<string, any>][] {
-  return Object.entries(stack.resource?.[type] ?? {});
+  return resources(stack, { type }).map((r) => [r.name, r.values]);
 }
 
 /** Arguments of a synthesized resource (loosely typed on purpose: tests navigate Terraform JSON). */
@@ -86,11 +86,7 @@ export function valuesOf(stack: StackJson, type: string): Values[] {
 
 /** The single resource of `type` whose construct path ends with `pathSuffix`. */
 export function byPath(stack: StackJson, type: string, pathSuffix: string): Record<string, any> {
-  const found = resourcesOf(stack, type).filter(([, v]) =>
-    String(v["//"]?.metadata?.path ?? "").endsWith(pathSuffix),
-  );
-  if (found.length !== 1) throw new Error(`expected one ${type} at *${pathSuffix}, found ${found.length}`);
-  return found[0][1];
+  return resourceAt(stack, type, pathSuffix).values;
 }
 
 /** "${aws_vpc.name.id}" for a resource's logical name. */
@@ -100,11 +96,7 @@ export function ref(type: string, logicalName: string, attribute = "id"): string
 
 /** The logical name of the resource whose construct path ends with `pathSuffix`. */
 export function logicalName(stack: StackJson, type: string, pathSuffix: string): string {
-  const found = resourcesOf(stack, type).filter(([, v]) =>
-    String(v["//"]?.metadata?.path ?? "").endsWith(pathSuffix),
-  );
-  if (found.length !== 1) throw new Error(`expected one ${type} at *${pathSuffix}, found ${found.length}`);
-  return found[0][0];
+  return resourceAt(stack, type, pathSuffix).name;
 }
 
 /**
@@ -113,14 +105,15 @@ export function logicalName(stack: StackJson, type: string, pathSuffix: string):
  */
 export function scopeLogicalName(stack: StackJson, type: string, path: string): string {
   const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
-  const found = resourcesOf(stack, type).filter(([name]) => pattern.test(name));
+  const found = resources(stack, { type }).filter((r) => pattern.test(r.name));
   if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
-  return found[0][0];
+  return found[0].name;
 }
 
 /** The values of the synthScope resource built at construct path `path` (see scopeLogicalName). */
 export function scopeResource(stack: StackJson, type: string, path: string): Values {
-  return stack.resource[type][scopeLogicalName(stack, type, path)];
+  const name = scopeLogicalName(stack, type, path);
+  return resources(stack, { type }).find((r) => r.name === name)!.values;
 }
 
 /** Parses a JSON policy string attribute. */
@@ -128,7 +121,7 @@ export function policyOf(values: Record<string, any>, attribute = "policy"): { S
   return JSON.parse(values[attribute]);
 }
 
-/** The stack as the policy engine sees it. */
+/** The stack as the policy engine (and every tool reading synthesized JSON) sees it. */
 export function stackDoc(name: string, json: StackJson): StackDoc {
   return toStackDoc(name, json);
 }

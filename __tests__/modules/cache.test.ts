@@ -9,7 +9,10 @@ import {
   parameterGroupFamily,
   preferredAzs,
 } from "../../modules/cache";
-import { KmsKey } from "../../modules/security/kms-key";
+import { Platform } from "../../modules/platform";
+import { importedSecurityGroup } from "../../modules/security/connections";
+import { loadEnvironments } from "../../environments";
+import { namePrefix, physicalName } from "../../lib/naming";
 import { ServiceRole } from "../../modules/security/service-role";
 import { evaluate } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
@@ -28,14 +31,22 @@ import {
   synthScope,
   valuesOf,
 } from "../helpers/synth";
+import { TEST_NETWORK, testKey } from "../helpers/fixtures";
 
-const ACCOUNT = "123456789012";
 const RG = "aws_elasticache_replication_group";
+const configs = Object.fromEntries(loadEnvironments().map((c) => [c.name, c]));
+
+/** Cache props plus the platform and network fields a test varies, flattened. */
+type TestCacheProps = Omit<CacheProps, "platform" | "network"> & {
+  readonly namePrefix: string;
+  readonly protect: boolean;
+  readonly subnetIds: string[];
+  readonly availabilityZones: string[];
+};
 
 /** The seed's prod numbers (environments/prod.ts with the schema's defaults). */
-const PROD: Omit<CacheProps, "key"> = {
+const PROD: TestCacheProps = {
   namePrefix: "air-applied-ai",
-  vpcId: "vpc-0123",
   subnetIds: ["subnet-0aaa", "subnet-0bbb"],
   availabilityZones: ["us-east-2a", "us-east-2b"],
   nodeType: "cache.r6g.xlarge",
@@ -48,16 +59,17 @@ const PROD: Omit<CacheProps, "key"> = {
   protect: true,
 };
 
-function build(over: Partial<CacheProps> = {}, clients: string[] = ["sg-app"]) {
+function build(over: Partial<TestCacheProps> = {}, clients: string[] = ["sg-app"]) {
   return (scope: Construct) => {
-    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
-    const cache = new Cache(scope, "cache", { ...PROD, key, ...over });
-    for (const sg of clients) cache.allowFrom(sg);
+    const { namePrefix, protect, subnetIds, availabilityZones, ...props } = { ...PROD, ...over };
+    const platform = new Platform({ namePrefix, protect, key: testKey(scope), logRetentionDays: 30 });
+    const network = { ...TEST_NETWORK, privateSubnetIds: subnetIds, availabilityZones };
+    const cache = new Cache(scope, "cache", { platform, network, ...props });
+    for (const sg of clients) cache.connections.allowFrom(importedSecurityGroup(sg, { peerName: sg }));
     const role = new ServiceRole(scope, "app-role", {
       roleName: "app",
       description: "app",
       servicePrincipal: "ecs-tasks.amazonaws.com",
-      accountId: ACCOUNT,
     });
     cache.grantReadAuthToken(role);
     new TerraformOutput(scope, "primary", { value: cache.primaryEndpointAddress });
@@ -206,7 +218,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     expect(valuesOf(stack, "aws_vpc_security_group_egress_rule")).toEqual([]);
   });
 
-  test("allowFrom is idempotent per client group", () => {
+  test("connections.allowFrom is idempotent per client group", () => {
     const twice = synthScope(build({}, ["sg-app", "sg-app", "sg-worker"]));
     expect(
       valuesOf(twice, "aws_vpc_security_group_ingress_rule").map((r) => r.referenced_security_group_id),
@@ -259,7 +271,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
 });
 
 describe("Cache props: apply-time constraints are rejected at synth", () => {
-  test.each<[string, Partial<CacheProps>, RegExp]>([
+  test.each<[string, Partial<TestCacheProps>, RegExp]>([
     [
       "Multi-AZ with one node",
       { numCacheClusters: 1 },
@@ -313,17 +325,17 @@ describe("Cache props: apply-time constraints are rejected at synth", () => {
     [
       "one subnet",
       { subnetIds: ["subnet-0aaa"], availabilityZones: ["us-east-2a"] },
-      /subnetIds = \["subnet-0aaa"\]: must list >= 2/,
+      /network.privateSubnetIds = \["subnet-0aaa"\]: must list >= 2/,
     ],
     [
       "AZ list not matching the subnets",
       { availabilityZones: ["us-east-2a"] },
-      /availabilityZones = \["us-east-2a"\]: must name the AZ of each subnet/,
+      /network.availabilityZones = \["us-east-2a"\]: must name the AZ of each subnet/,
     ],
     [
       "replication group id too long",
       { namePrefix: "air-applied-ai-a-very-long-environment-name" },
-      /namePrefix = .*must be a replication group id/,
+      /platform.namePrefix = .*must be a replication group id/,
     ],
   ])("rejects %s", (_name, over, message) => {
     expect(() => synthScope(build(over))).toThrow(message);
@@ -400,27 +412,31 @@ describe("Cache in every environment (full synth)", () => {
     });
   });
 
-  test("staging: prod's topology on cache.r6g.large; dev: one cache.t4g.small node, no Multi-AZ", () => {
-    expect(groupOf("staging")).toMatchObject({
-      replication_group_id: "air-applied-ai-staging-redis",
-      node_type: "cache.r6g.large",
-      num_cache_clusters: 2,
-      multi_az_enabled: true,
-      automatic_failover_enabled: true,
-      snapshot_retention_limit: 7,
-      final_snapshot_identifier: "air-applied-ai-staging-redis-final",
-    });
-    const dev = groupOf("dev");
-    expect(dev).toMatchObject({
-      replication_group_id: "air-applied-ai-dev-redis",
-      node_type: "cache.t4g.small",
-      num_cache_clusters: 1,
-      preferred_cache_cluster_azs: ["us-east-2a"],
-      multi_az_enabled: false,
-      automatic_failover_enabled: false,
-      snapshot_retention_limit: 1,
-    });
-    expect(dev.final_snapshot_identifier).toBeUndefined();
+  test.each(["dev", "staging"] as const)(
+    "%s: node type, node count, Multi-AZ and snapshots from config; names by the naming rule",
+    (env) => {
+      const c = configs[env];
+      const name = physicalName(namePrefix(env), "redis");
+      const group = groupOf(env);
+      expect(group).toMatchObject({
+        replication_group_id: name,
+        node_type: c.cache.nodeType,
+        num_cache_clusters: c.cache.numCacheClusters,
+        multi_az_enabled: c.cache.multiAz,
+        automatic_failover_enabled: c.cache.multiAz,
+        snapshot_retention_limit: c.cache.snapshotRetentionDays,
+      });
+      expect(group.preferred_cache_cluster_azs).toEqual(
+        preferredAzs(c.network.availabilityZones, c.cache.numCacheClusters),
+      );
+      expect(group.final_snapshot_identifier).toBe(c.protectStatefulResources ? `${name}-final` : undefined);
+    },
+  );
+
+  test("staging runs prod's topology (Multi-AZ with failover); dev runs one node without", () => {
+    expect(groupOf("staging")).toMatchObject({ multi_az_enabled: true, automatic_failover_enabled: true });
+    expect(groupOf("staging").num_cache_clusters).toBeGreaterThanOrEqual(2);
+    expect(groupOf("dev")).toMatchObject({ num_cache_clusters: 1, multi_az_enabled: false });
   });
 
   test("the subnet group spans the environment's private subnets", () => {

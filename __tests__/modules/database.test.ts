@@ -12,7 +12,8 @@ import {
   QDRANT_HOST_METRICS,
 } from "../../modules/database";
 import { qdrantImage, renderQdrantUserData } from "../../modules/database/user-data";
-import { KmsKey } from "../../modules/security/kms-key";
+import { Platform } from "../../modules/platform";
+import { importedSecurityGroup } from "../../modules/security/connections";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
 import {
   type StackJson,
@@ -25,16 +26,17 @@ import {
   synthScope,
   valuesOf,
 } from "../helpers/synth";
+import { TEST_NETWORK, testKey } from "../helpers/fixtures";
 
-const ACCOUNT = "123456789012";
+/** Database props plus the platform fields a test varies, flattened. */
+type TestDatabaseProps = Omit<DatabaseProps, "platform" | "network" | "snapshotBucket"> & {
+  readonly namePrefix: string;
+  readonly protect: boolean;
+};
 
-/** The seed's prod numbers (environments/prod.ts). */
-const PROD: Omit<DatabaseProps, "key" | "snapshotBucket"> = {
+/** The seed's prod numbers (environments/prod.ts); the host runs in TEST_NETWORK's first private subnet. */
+const PROD: TestDatabaseProps = {
   namePrefix: "air-applied-ai",
-  accountId: ACCOUNT,
-  vpcId: "vpc-0123",
-  subnetId: "subnet-0aaa",
-  availabilityZone: "us-east-2a",
   privateZoneName: "prod.air-applied-ai.internal",
   instanceType: "r6g.2xlarge",
   dataVolumeSizeGiB: 1024,
@@ -46,17 +48,21 @@ const PROD: Omit<DatabaseProps, "key" | "snapshotBucket"> = {
   protect: true,
 };
 
-function build(over: Partial<DatabaseProps> = {}, clients: string[] = ["sg-app"]) {
+function build(
+  over: Partial<TestDatabaseProps> & Pick<Partial<DatabaseProps>, "snapshotBucket"> = {},
+  clients: string[] = ["sg-app"],
+) {
   return (scope: Construct) => {
-    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const key = testKey(scope);
     const bucket = new SecureBucket(scope, "snapshots", { bucketName: "snapshots-test", key });
+    const { namePrefix, protect, ...props } = { ...PROD, ...over };
     const db = new Database(scope, "database", {
-      ...PROD,
-      key,
+      platform: new Platform({ namePrefix, protect, key, logRetentionDays: 30 }),
+      network: TEST_NETWORK,
       snapshotBucket: { bucket, prefix: "qdrant" },
-      ...over,
+      ...props,
     });
-    for (const sg of clients) db.allowFrom(sg);
+    for (const sg of clients) db.connections.allowFrom(importedSecurityGroup(sg, { peerName: sg }));
     return db;
   };
 }
@@ -91,12 +97,12 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
     expect(rule.schedule_expression_timezone).toBe("Etc/UTC");
     expect(rule.lifecycle).toEqual({ delete_after: 30 });
     expect(rule.target_vault_name).toBe(
-      ref("aws_backup_vault", logicalName(stack, "aws_backup_vault", "database/vault"), "name"),
+      ref("aws_backup_vault", logicalName(stack, "aws_backup_vault", "database/backup/vault"), "name"),
     );
     const selection = valuesOf(stack, "aws_backup_selection")[0];
     expect(selection.resources).toEqual([ref("aws_ebs_volume", volumeName, "arn")]);
     expect(selection.iam_role_arn).toBe(
-      ref("aws_iam_role", logicalName(stack, "aws_iam_role", "database/backup-role"), "arn"),
+      ref("aws_iam_role", logicalName(stack, "aws_iam_role", "database/backup/role"), "arn"),
     );
     const vault = valuesOf(stack, "aws_backup_vault")[0];
     expect(vault.kms_key_arn).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
@@ -183,7 +189,7 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
     ]);
   });
 
-  test("allowFrom is idempotent and adds each client group once", () => {
+  test("connections.allowFrom is idempotent and adds each client group once", () => {
     const twice = synthScope(build({}, ["sg-app", "sg-app", "sg-worker"]));
     const peers = valuesOf(twice, "aws_vpc_security_group_ingress_rule").map(
       (r) => `${r.referenced_security_group_id}:${r.from_port}`,
@@ -228,7 +234,7 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
         (s: any) => s.Principal,
       );
     expect(trust("database/role")).toEqual([{ Service: "ec2.amazonaws.com" }]);
-    expect(trust("database/backup-role")).toEqual([{ Service: "backup.amazonaws.com" }]);
+    expect(trust("database/backup/role")).toEqual([{ Service: "backup.amazonaws.com" }]);
   });
 
   test("stable private DNS name: a private zone on the VPC and an A record for the instance", () => {
@@ -578,7 +584,7 @@ describe("Database in every environment (full synth)", () => {
   const of = (env: string) => ({
     instance: byPathSynth(stacks[env], "aws_instance", "database/instance"),
     volume: byPathSynth(stacks[env], "aws_ebs_volume", "database/data"),
-    plan: byPathSynth(stacks[env], "aws_backup_plan", "database/plan"),
+    plan: byPathSynth(stacks[env], "aws_backup_plan", "database/backup/plan"),
   });
 
   test("prod carries the seed's numbers: r6g.2xlarge, 1 TB gp3, daily snapshots kept 30 days, protected", () => {

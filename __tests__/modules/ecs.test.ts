@@ -1,19 +1,22 @@
 import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { loadEnvironments } from "../../environments";
-import type { EnvironmentName } from "../../environments/schema";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/schema";
+import { namePrefix, physicalName } from "../../lib/naming";
+import { Platform } from "../../modules/platform";
+import { importedSecurityGroup } from "../../modules/security/connections";
+import { TEST_NETWORK, testKey } from "../helpers/fixtures";
 import {
   Application,
   type ApplicationProps,
   CONTAINER_NAME,
   ECS_EXEC_SSM_ACTIONS,
   ELB_DESCRIBE_ACTIONS,
-  type EcsSettings,
+  type ServiceSettings as EcsSettings,
   STOP_TIMEOUT_SECONDS,
   deploymentConfiguration,
   pythonHealthCheck,
 } from "../../modules/ecs";
-import { KmsKey } from "../../modules/security/kms-key";
 import { type StackDoc, evaluate } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { ecrRules } from "../../policies/rules/ecr";
@@ -34,7 +37,6 @@ import {
   valuesOf,
 } from "../helpers/synth";
 
-const ACCOUNT = "123456789012";
 const configs = Object.fromEntries(loadEnvironments().map((c) => [c.name, c])) as Record<
   EnvironmentName,
   ReturnType<typeof loadEnvironments>[number]
@@ -55,7 +57,7 @@ const isReference = (r: string) =>
 
 const LB = {
   targetGroupArn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/api-1/0123456789abcdef",
-  securityGroupId: "sg-alb",
+  connections: importedSecurityGroup("sg-alb", { peerName: "alb", peerDescription: "the ALB" }).connections,
   alternateTargetGroupArn:
     "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/alt-1/fedcba9876543210",
   productionListenerRuleArn:
@@ -63,16 +65,12 @@ const LB = {
   listenerArn: "arn:aws:elasticloadbalancing:us-east-2:123456789012:listener/app/alb/1/2",
 };
 
-function baseProps(settings: Partial<EcsSettings> = {}): Omit<ApplicationProps, "key" | "imageTag"> {
+/** Application props without the platform (built per test stack) and the image tag. */
+type TestProps = Omit<ApplicationProps, "platform" | "imageTag"> & { readonly namePrefix?: string };
+
+function baseProps(settings: Partial<EcsSettings> = {}): TestProps {
   return {
-    namePrefix: "air-applied-ai",
-    clusterName: "air-applied-ai-cluster",
-    serviceName: "air-applied-ai-api",
-    repositoryName: "air-applied-ai-api",
-    accountId: ACCOUNT,
-    vpcId: "vpc-0123",
-    privateSubnetIds: ["subnet-0aaa", "subnet-0bbb"],
-    logRetentionDays: 30,
+    network: TEST_NETWORK,
     settings: { ...PROD_ECS, ...settings },
     loadBalancing: { ...LB, listenerDependencies: [] },
     environment: { RAW_DATA_BUCKET: "air-applied-ai-raw-data" },
@@ -91,23 +89,28 @@ function baseProps(settings: Partial<EcsSettings> = {}): Omit<ApplicationProps, 
 }
 
 /** Builds the Application in a test stack; `imageTag` is a Terraform variable as in the stacks. */
-function build(
-  over: Partial<Omit<ApplicationProps, "key" | "imageTag">> = {},
-  settings: Partial<EcsSettings> = {},
-) {
+/** A prod-like platform ("air-applied-ai", 30-day logs) in a test stack. */
+const platformIn = (scope: Construct, prefix = "air-applied-ai") =>
+  new Platform({ namePrefix: prefix, key: testKey(scope), logRetentionDays: 30 });
+
+function build(over: Partial<TestProps> = {}, settings: Partial<EcsSettings> = {}) {
   return (scope: Construct) => {
-    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const { namePrefix: prefix, ...props } = { ...baseProps(settings), ...over };
+    const platform = platformIn(scope, prefix);
     const tag = new TerraformVariable(scope, "image_tag", { type: "string" });
-    return new Application(scope, "app", { ...baseProps(settings), ...over, key, imageTag: tag.stringValue });
+    return new Application(scope, "app", { ...props, platform, imageTag: tag.stringValue });
   };
 }
 
 /** Construction errors (validation happens in the constructor). */
-function buildError(over: Partial<ApplicationProps> = {}, settings: Partial<EcsSettings> = {}): string {
+function buildError(
+  over: Partial<TestProps> & Pick<Partial<ApplicationProps>, "imageTag"> = {},
+  settings: Partial<EcsSettings> = {},
+): string {
   try {
     synthScope((scope) => {
-      const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
-      new Application(scope, "app", { ...baseProps(settings), key, imageTag: "abc123", ...over });
+      const { namePrefix: prefix, ...props } = { ...baseProps(settings), imageTag: "abc123", ...over };
+      new Application(scope, "app", { ...props, platform: platformIn(scope, prefix) });
     });
   } catch (error) {
     return (error as Error).message;
@@ -119,12 +122,16 @@ function buildError(over: Partial<ApplicationProps> = {}, settings: Partial<EcsS
 
 describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   const prod = synthAll().prod;
-  const cluster = byPath(prod, "aws_ecs_cluster", "application/cluster");
-  const clusterName = logicalName(prod, "aws_ecs_cluster", "application/cluster");
-  const providers = byPath(prod, "aws_ecs_cluster_capacity_providers", "application/capacity-providers");
-  const service = byPath(prod, "aws_ecs_service", "application/service");
-  const serviceName = logicalName(prod, "aws_ecs_service", "application/service");
-  const task = byPath(prod, "aws_ecs_task_definition", "application/task-definition");
+  const cluster = byPath(prod, "aws_ecs_cluster", "application/cluster/cluster");
+  const clusterName = logicalName(prod, "aws_ecs_cluster", "application/cluster/cluster");
+  const providers = byPath(
+    prod,
+    "aws_ecs_cluster_capacity_providers",
+    "application/cluster/capacity-providers",
+  );
+  const service = byPath(prod, "aws_ecs_service", "application/service/service");
+  const serviceName = logicalName(prod, "aws_ecs_service", "application/service/service");
+  const task = byPath(prod, "aws_ecs_task_definition", "application/service/task-definition");
   const [container] = containersOf(task);
 
   test("cluster air-applied-ai-cluster with Container Insights", () => {
@@ -136,7 +143,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("ECS Exec: sessions encrypted with the CMK, logged (OVERRIDE) to the encrypted exec log group", () => {
-    const execGroup = logicalName(prod, "aws_cloudwatch_log_group", "application/exec-logs/group");
+    const execGroup = logicalName(prod, "aws_cloudwatch_log_group", "application/cluster/exec-logs/group");
     expect(cluster.configuration.execute_command_configuration).toEqual({
       kms_key_id: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
       logging: "OVERRIDE",
@@ -165,8 +172,8 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("autoscaling 2..10 on service/<cluster name>/<service name>, CPU 70 % and memory 80 %", () => {
-    const target = byPath(prod, "aws_appautoscaling_target", "application/scaling-target");
-    const targetName = logicalName(prod, "aws_appautoscaling_target", "application/scaling-target");
+    const target = byPath(prod, "aws_appautoscaling_target", "application/service/scaling-target");
+    const targetName = logicalName(prod, "aws_appautoscaling_target", "application/service/scaling-target");
     expect(target).toMatchObject({
       min_capacity: 2,
       max_capacity: 10,
@@ -225,7 +232,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
       security_groups: [
         ref(
           "aws_security_group",
-          logicalName(prod, "aws_security_group", "application/security-group/group"),
+          logicalName(prod, "aws_security_group", "application/service/security-group/group"),
         ),
       ],
       assign_public_ip: false,
@@ -238,8 +245,8 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
       expect.arrayContaining([
         address("aws_lb_listener", "load-balancer/https"),
         address("aws_lb_listener_rule", "load-balancer/forward"),
-        address("aws_ecs_cluster_capacity_providers", "application/capacity-providers"),
-        address("aws_iam_role_policy", "application/execution-role/policy"),
+        address("aws_ecs_cluster_capacity_providers", "application/cluster/capacity-providers"),
+        address("aws_iam_role_policy", "application/service/execution-role/policy"),
       ]),
     );
     expect(service.load_balancer[0]).toMatchObject({
@@ -267,7 +274,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("image = <ECR repository URL>:<var.image_tag>; the variable is declared at stack level with no default", () => {
-    const repo = logicalName(prod, "aws_ecr_repository", "application/repository");
+    const repo = logicalName(prod, "aws_ecr_repository", "application/repository/repository");
     expect(container.image).toBe(`${ref("aws_ecr_repository", repo, "repository_url")}:\${var.image_tag}`);
     expect(prod.variable.image_tag).toMatchObject({ type: "string", nullable: false });
     expect(prod.variable.image_tag.default).toBeUndefined();
@@ -297,7 +304,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("container logs: awslogs to the KMS-encrypted 30-day application log group", () => {
-    const group = logicalName(prod, "aws_cloudwatch_log_group", "application/logs/group");
+    const group = logicalName(prod, "aws_cloudwatch_log_group", "application/service/logs/group");
     expect(container.logConfiguration).toMatchObject({
       logDriver: "awslogs",
       options: {
@@ -340,7 +347,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("ECR: immutable tags, scan on push, the CMK, never force-deleted, protected, lifecycle for old images", () => {
-    const repo = byPath(prod, "aws_ecr_repository", "application/repository");
+    const repo = byPath(prod, "aws_ecr_repository", "application/repository/repository");
     expect(repo).toMatchObject({
       name: "air-applied-ai-api",
       image_tag_mutability: "IMMUTABLE",
@@ -354,9 +361,13 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
       force_delete: false,
       lifecycle: { prevent_destroy: true },
     });
-    const lifecycle = byPath(prod, "aws_ecr_lifecycle_policy", "application/repository-lifecycle");
+    const lifecycle = byPath(prod, "aws_ecr_lifecycle_policy", "application/repository/lifecycle");
     expect(lifecycle.repository).toBe(
-      ref("aws_ecr_repository", logicalName(prod, "aws_ecr_repository", "application/repository"), "name"),
+      ref(
+        "aws_ecr_repository",
+        logicalName(prod, "aws_ecr_repository", "application/repository/repository"),
+        "name",
+      ),
     );
     const rules = JSON.parse(lifecycle.policy).rules;
     expect(rules.map((r: any) => [r.rulePriority, r.selection])).toEqual([
@@ -372,7 +383,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
     expect(prod.output.ecr_repository_url.value).toBe(
       ref(
         "aws_ecr_repository",
-        logicalName(prod, "aws_ecr_repository", "application/repository"),
+        logicalName(prod, "aws_ecr_repository", "application/repository/repository"),
         "repository_url",
       ),
     );
@@ -382,22 +393,22 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
 describe("Application (ECS): per-environment differences", () => {
   const stacks = synthAll();
 
-  test.each([
-    ["dev", "air-applied-ai-cluster-dev", "air-applied-ai-api-dev", 1, 2, "256", "512"],
-    ["staging", "air-applied-ai-cluster-staging", "air-applied-ai-api-staging", 2, 4, "512", "1024"],
-    ["prod", "air-applied-ai-cluster", "air-applied-ai-api", 2, 10, "1024", "2048"],
-  ])(
-    "%s: cluster %s, service %s, %i..%i tasks of %s CPU / %s MiB",
-    (env, cluster, svc, min, max, cpu, memory) => {
+  test.each(ENVIRONMENT_NAMES)(
+    "%s: cluster, service and repository named by the naming rule; tasks and sizes from config",
+    (env) => {
       const s = stacks[env];
-      expect(byPath(s, "aws_ecs_cluster", "application/cluster").name).toBe(cluster);
-      expect(byPath(s, "aws_ecs_service", "application/service").name).toBe(svc);
-      expect(byPath(s, "aws_ecr_repository", "application/repository").name).toBe(svc);
-      expect(byPath(s, "aws_appautoscaling_target", "application/scaling-target")).toMatchObject({
+      const cluster = physicalName(namePrefix(env), "cluster");
+      const svc = physicalName(namePrefix(env), "api");
+      const { minCapacity: min, maxCapacity: max } = configs[env].ecs;
+      const [cpu, memory] = [String(configs[env].ecs.taskCpu), String(configs[env].ecs.taskMemory)];
+      expect(byPath(s, "aws_ecs_cluster", "application/cluster/cluster").name).toBe(cluster);
+      expect(byPath(s, "aws_ecs_service", "application/service/service").name).toBe(svc);
+      expect(byPath(s, "aws_ecr_repository", "application/repository/repository").name).toBe(svc);
+      expect(byPath(s, "aws_appautoscaling_target", "application/service/scaling-target")).toMatchObject({
         min_capacity: min,
         max_capacity: max,
       });
-      expect(byPath(s, "aws_ecs_task_definition", "application/task-definition")).toMatchObject({
+      expect(byPath(s, "aws_ecs_task_definition", "application/service/task-definition")).toMatchObject({
         cpu,
         memory,
       });
@@ -405,7 +416,7 @@ describe("Application (ECS): per-environment differences", () => {
   );
 
   test("dev: ROLLING, no alternate target group, no infrastructure role", () => {
-    const service = byPath(stacks.dev, "aws_ecs_service", "application/service");
+    const service = byPath(stacks.dev, "aws_ecs_service", "application/service/service");
     expect(service.deployment_configuration).toEqual({ strategy: "ROLLING" });
     expect(service.load_balancer[0].advanced_configuration).toBeUndefined();
     expect(resourcesOf(stacks.dev, "aws_iam_role").some(([n]) => n.includes("infrastructure-role"))).toBe(
@@ -432,7 +443,7 @@ describe("Application (ECS): per-environment differences", () => {
     "%s: ECS-native %o, ECS shifts traffic between the two target groups of the forward rule",
     (env, expected) => {
       const s = stacks[env];
-      const service = byPath(s, "aws_ecs_service", "application/service");
+      const service = byPath(s, "aws_ecs_service", "application/service/service");
       expect(service.deployment_configuration).toEqual(expected);
       const tg = (path: string) =>
         ref("aws_lb_target_group", logicalName(s, "aws_lb_target_group", path), "arn");
@@ -451,7 +462,7 @@ describe("Application (ECS): per-environment differences", () => {
             production_listener_rule: rule,
             role_arn: ref(
               "aws_iam_role",
-              logicalName(s, "aws_iam_role", "application/infrastructure-role/role"),
+              logicalName(s, "aws_iam_role", "application/service/infrastructure-role/role"),
               "arn",
             ),
           },
@@ -503,7 +514,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
   test.each(["execution-role", "task-role", "infrastructure-role"])(
     '%s: every statement names resource ARNs, except the documented "*"-only actions',
     (role) => {
-      for (const s of statementsOf(prod, `application/${role}`)) {
+      for (const s of statementsOf(prod, `application/service/${role}`)) {
         for (const resource of asList(s.Resource)) {
           if (resource === "*")
             for (const action of asList(s.Action)) expect(WILDCARD_ONLY).toContain(action);
@@ -514,16 +525,16 @@ describe("Application (ECS): IAM names specific ARNs", () => {
   );
 
   test("execution role: pull from its repository, write its log group, read exactly its two secrets", () => {
-    const statements = statementsOf(prod, "application/execution-role");
+    const statements = statementsOf(prod, "application/service/execution-role");
     const resourcesFor = (action: string) =>
       statements.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
     const name = (type: string, path: string) => logicalName(prod, type, path);
     expect(resourcesFor("ecr:BatchGetImage")).toEqual([
-      ref("aws_ecr_repository", name("aws_ecr_repository", "application/repository"), "arn"),
+      ref("aws_ecr_repository", name("aws_ecr_repository", "application/repository/repository"), "arn"),
     ]);
     const logGroup = ref(
       "aws_cloudwatch_log_group",
-      name("aws_cloudwatch_log_group", "application/logs/group"),
+      name("aws_cloudwatch_log_group", "application/service/logs/group"),
       "arn",
     );
     expect(resourcesFor("logs:PutLogEvents")).toEqual([logGroup, `${logGroup}:log-stream:*`]);
@@ -540,7 +551,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
   });
 
   test("task role: exactly the two data buckets and the queue, ECS Exec; no secrets, no image pull", () => {
-    const statements = statementsOf(prod, "application/task-role");
+    const statements = statementsOf(prod, "application/service/task-role");
     const text = JSON.stringify(statements);
     const name = (type: string, path: string) => logicalName(prod, type, path);
     const buckets = ["storage/raw-data/bucket", "storage/processed/bucket"].map((p) =>
@@ -561,7 +572,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
     ).toBeDefined();
     const execLogs = ref(
       "aws_cloudwatch_log_group",
-      name("aws_cloudwatch_log_group", "application/exec-logs/group"),
+      name("aws_cloudwatch_log_group", "application/cluster/exec-logs/group"),
       "arn",
     );
     expect(text).toContain(execLogs);
@@ -569,7 +580,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
   });
 
   test("infrastructure role (prod CANARY): ECS may modify only our forward rule, listener and two target groups", () => {
-    const statements = statementsOf(prod, "application/infrastructure-role");
+    const statements = statementsOf(prod, "application/service/infrastructure-role");
     const name = (type: string, path: string) => logicalName(prod, type, path);
     const byAction = (action: string) =>
       statements.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
@@ -585,7 +596,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
       ),
     );
     const trust = JSON.parse(
-      byPath(prod, "aws_iam_role", "application/infrastructure-role/role").assume_role_policy,
+      byPath(prod, "aws_iam_role", "application/service/infrastructure-role/role").assume_role_policy,
     );
     expect(trust.Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -594,7 +605,9 @@ describe("Application (ECS): IAM names specific ARNs", () => {
 
   test("task and execution roles trust ecs-tasks.amazonaws.com from our account only", () => {
     for (const role of ["execution-role", "task-role"]) {
-      const trust = JSON.parse(byPath(prod, "aws_iam_role", `application/${role}/role`).assume_role_policy);
+      const trust = JSON.parse(
+        byPath(prod, "aws_iam_role", `application/service/${role}/role`).assume_role_policy,
+      );
       expect(trust.Statement[0]).toMatchObject({
         Principal: { Service: "ecs-tasks.amazonaws.com" },
         Condition: {
@@ -609,11 +622,13 @@ describe("Application (ECS): network paths", () => {
   const prod = synthAll().prod;
   const sg = (path: string) =>
     ref("aws_security_group", logicalName(prod, "aws_security_group", `${path}/group`));
-  const app = sg("application/security-group");
+  const app = sg("application/service/security-group");
   const rulesOf = (type: string, group: string) =>
     valuesOf(prod, type)
       .filter((r) => r.security_group_id === group)
-      .map((r) => [r.from_port, r.referenced_security_group_id ?? r.cidr_ipv4 ?? r.prefix_list_id]);
+      .map((r) => [r.from_port, r.referenced_security_group_id ?? r.cidr_ipv4 ?? r.prefix_list_id])
+      // Rule ids come from peer and port, so the set matters, not the order of the calls.
+      .sort((a, b) => a[0] - b[0] || String(a[1]).localeCompare(String(b[1])));
 
   test("ingress to the tasks: the container port, from the ALB (and the metrics collector) only", () => {
     expect(rulesOf("aws_vpc_security_group_ingress_rule", app)).toEqual([
@@ -624,7 +639,6 @@ describe("Application (ECS): network paths", () => {
 
   test("egress from the tasks: HTTPS, S3 through its prefix list, Redis 6379 and Qdrant 6333/6334 by group", () => {
     expect(rulesOf("aws_vpc_security_group_egress_rule", app)).toEqual([
-      [443, "0.0.0.0/0"],
       [
         443,
         ref(
@@ -633,9 +647,10 @@ describe("Application (ECS): network paths", () => {
           "prefix_list_id",
         ),
       ],
-      [6379, sg("cache/sg")],
+      [443, "0.0.0.0/0"],
       [6333, sg("database/sg")],
       [6334, sg("database/sg")],
+      [6379, sg("cache/sg")],
     ]);
   });
 
@@ -670,13 +685,19 @@ describe("Application construct", () => {
     expect(service.load_balancer[0].advanced_configuration).toEqual({
       alternate_target_group_arn: LB.alternateTargetGroupArn,
       production_listener_rule: LB.productionListenerRuleArn,
-      role_arn: ref("aws_iam_role", unitName(stack, "aws_iam_role", "app/infrastructure-role"), "arn"),
+      role_arn: ref(
+        "aws_iam_role",
+        unitName(stack, "aws_iam_role", "app/service/infrastructure-role"),
+        "arn",
+      ),
     });
   });
 
   test("the execution role is granted exactly the secrets it injects", () => {
     const stack = synthScope(build());
-    const statements = policyOf(unit(stack, "aws_iam_role_policy", "app/execution-role/policy")).Statement;
+    const statements = policyOf(
+      unit(stack, "aws_iam_role_policy", "app/service/execution-role/policy"),
+    ).Statement;
     expect(statements.filter((s: any) => String(s.Action).includes("secretsmanager"))).toEqual([
       {
         Effect: "Allow",
@@ -693,12 +714,13 @@ describe("Application construct", () => {
     ]);
   });
 
-  test("connectTo and allowFrom are idempotent", () => {
+  test("connections.allowTo and allowFrom are idempotent", () => {
     const stack = synthScope((scope) => {
       const app = build()(scope);
-      app.connectTo("sg-redis", [6379], "Redis");
-      app.connectTo("sg-redis", [6379], "Redis");
-      app.allowFrom("sg-alb", "the ALB again");
+      const redis = importedSecurityGroup("sg-redis", { peerName: "redis", defaultPorts: [6379] });
+      app.connections.allowTo(redis);
+      app.connections.allowTo(redis);
+      app.connections.allowFrom(LB); // the ALB again
     });
     expect(
       valuesOf(stack, "aws_vpc_security_group_egress_rule").filter(
@@ -708,13 +730,15 @@ describe("Application construct", () => {
     expect(valuesOf(stack, "aws_vpc_security_group_ingress_rule")).toHaveLength(1);
   });
 
-  test.each<[string, Partial<ApplicationProps>, Partial<EcsSettings>, RegExp]>([
+  test.each<
+    [string, Partial<TestProps> & Pick<Partial<ApplicationProps>, "imageTag">, Partial<EcsSettings>, RegExp]
+  >([
     [
       "traffic shifting without the alternate target group",
       {
         loadBalancing: {
           targetGroupArn: LB.targetGroupArn,
-          securityGroupId: "sg-alb",
+          connections: LB.connections,
           listenerDependencies: [],
         },
       },
@@ -754,10 +778,10 @@ describe("Application construct", () => {
       /settings\.trafficShiftPercent = 2: must be 3-100/,
     ],
     [
-      "an upper-case repository",
-      { repositoryName: "Air-API" },
+      "an upper-case repository (from the name prefix)",
+      { namePrefix: "Air" },
       {},
-      /repositoryName = "Air-API": must be 2-256 lower-case/,
+      /repositoryName = "Air-api": must be 2-256 lower-case/,
     ],
   ])("rejects %s", (_, over, settings, message) => {
     expect(buildError(over, settings)).toMatch(message);

@@ -11,7 +11,10 @@ import {
 } from "../../modules/loadbalancer/error-pages";
 import { LoadBalancer, type LoadBalancerProps } from "../../modules/loadbalancer";
 import { MANAGED_RULE_GROUPS } from "../../modules/loadbalancer/waf";
-import { KmsKey } from "../../modules/security/kms-key";
+import { loadEnvironments } from "../../environments";
+import { namePrefix, physicalName } from "../../lib/naming";
+import { shiftsTraffic } from "../../modules/ecs/settings";
+import { importedSecurityGroup } from "../../modules/security/connections";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
 import { evaluate } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
@@ -29,16 +32,27 @@ import {
   synthScope,
   valuesOf,
 } from "../helpers/synth";
+import { ACCOUNT, TEST_NETWORK, testKey } from "../helpers/fixtures";
+import { Platform } from "../../modules/platform";
 
-const ACCOUNT = "123456789012";
+const configs = Object.fromEntries(loadEnvironments().map((c) => [c.name, c]));
+/** The unit-test ALB and WAF are staging's, named by the one naming rule. */
+const STAGING = namePrefix("staging");
+const ALB_NAME = physicalName(STAGING, "alb");
+const WAF_NAME = physicalName(STAGING, "waf");
 const pagesDir = join(repoRoot(), PAGES_DIR);
 const page = (file: string) => readFileSync(join(pagesDir, file), "utf8");
 
 /** A LoadBalancer in a test stack, with an SSE-S3 log bucket whose policy admits ELB log delivery. */
+type TestProps = Partial<LoadBalancerProps> & {
+  readonly publicSubnetIds?: string[];
+  readonly subnetAvailabilityZones?: string[];
+};
 const build =
-  (over: Partial<LoadBalancerProps> = {}, serviceSecurityGroupId?: string) =>
+  (over: TestProps = {}, serviceSecurityGroupId?: string) =>
   (scope: Construct) => {
-    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: ACCOUNT });
+    const key = testKey(scope);
+    const { publicSubnetIds, subnetAvailabilityZones, ...props } = over;
     const logs = new SecureBucket(scope, "logs", { bucketName: "test-logs" });
     logs.addToResourcePolicy({
       sid: "ElbLogDelivery",
@@ -47,14 +61,13 @@ const build =
       resources: [`${logs.bucketArn}/alb/AWSLogs/${ACCOUNT}/*`],
     });
     const lb = new LoadBalancer(scope, "load-balancer", {
-      name: "air-applied-ai-alb-staging",
-      wafName: "air-applied-ai-waf-staging",
-      accountId: ACCOUNT,
-      vpcId: "vpc-123",
-      publicSubnetIds: ["subnet-a", "subnet-b"],
-      subnetAvailabilityZones: ["us-east-2a", "us-east-2b"],
-      key,
-      logRetentionDays: 30,
+      platform: new Platform({ namePrefix: STAGING, key, logRetentionDays: 30 }),
+      network: {
+        ...TEST_NETWORK,
+        vpcId: "vpc-123",
+        publicSubnetIds: publicSubnetIds ?? ["subnet-a", "subnet-b"],
+        availabilityZones: subnetAvailabilityZones ?? ["us-east-2a", "us-east-2b"],
+      },
       accessLogs: { bucketName: logs.bucketName, prefix: "alb", policy: logs.policy },
       domainName: "api.example.com",
       hostedZoneName: "example.com",
@@ -64,9 +77,10 @@ const build =
       healthCheckPath: "/health",
       deregistrationDelaySeconds: 30,
       wafRateLimit: 2000,
-      ...over,
+      ...props,
     });
-    if (serviceSecurityGroupId) lb.allowTrafficTo(serviceSecurityGroupId, 8000);
+    if (serviceSecurityGroupId)
+      lb.connections.allowTo(importedSecurityGroup(serviceSecurityGroupId, { peerName: "api" }), [8000]);
   };
 
 /**
@@ -114,7 +128,7 @@ describe("LoadBalancer", () => {
   test("ALB: internet-facing, named, HTTP/2, strict headers, defensive desync, idle timeout, deletion protection", () => {
     const alb = one(stack, "aws_lb", "load-balancer/alb");
     expect(alb).toMatchObject({
-      name: "air-applied-ai-alb-staging",
+      name: ALB_NAME,
       internal: false,
       load_balancer_type: "application",
       subnets: ["subnet-a", "subnet-b"],
@@ -304,7 +318,7 @@ describe("LoadBalancer", () => {
 
     test("REGIONAL web ACL associated with the ALB, default allow", () => {
       expect(acl).toMatchObject({
-        name: "air-applied-ai-waf-staging",
+        name: WAF_NAME,
         scope: "REGIONAL",
         default_action: { allow: {} },
       });
@@ -361,7 +375,7 @@ describe("LoadBalancer", () => {
     test("visibility config on the ACL and every rule; unique priorities", () => {
       expect(acl.visibility_config).toEqual({
         cloudwatch_metrics_enabled: true,
-        metric_name: "air-applied-ai-waf-staging",
+        metric_name: WAF_NAME,
         sampled_requests_enabled: true,
       });
       expect(acl.rule).toHaveLength(5);
@@ -373,7 +387,7 @@ describe("LoadBalancer", () => {
     test("logging to an encrypted 30-day aws-waf-logs-* group, by ARN without :*, Authorization redacted", () => {
       const group = one(stack, "aws_cloudwatch_log_group", "waf/logs/group");
       expect(group).toMatchObject({
-        name: "aws-waf-logs-air-applied-ai-waf-staging",
+        name: `aws-waf-logs-${WAF_NAME}`,
         retention_in_days: 30,
         kms_key_id: ref(stack, "aws_kms_key", "kms/key", "arn"),
       });
@@ -402,7 +416,7 @@ describe("LoadBalancer", () => {
     });
   });
 
-  test.each<[string, Partial<LoadBalancerProps>, RegExp]>([
+  test.each<[string, TestProps, RegExp]>([
     [
       "name over 32 chars",
       { name: "air-applied-ai-application-lb-staging" },
@@ -412,7 +426,7 @@ describe("LoadBalancer", () => {
     [
       "one AZ",
       { publicSubnetIds: ["subnet-a", "subnet-b"], subnetAvailabilityZones: ["us-east-2a", "us-east-2a"] },
-      /subnetAvailabilityZones = \["us-east-2a","us-east-2a"\]: must be at least two distinct AZs/,
+      /network.availabilityZones = \["us-east-2a","us-east-2a"\]: must be at least two distinct AZs/,
     ],
     [
       "one subnet",
@@ -632,14 +646,16 @@ describe("prod load balancer matches the seed", () => {
   });
 
   test.each(["dev", "staging"] as const)(
-    "%s: named with the suffix, deletion protection per config",
+    "%s: named by the naming rule, deletion protection and target groups per config",
     (env) => {
       const stack = synthAll()[env];
       const lb = one(stack, "aws_lb", "load-balancer/alb");
-      expect(lb.name).toBe(`air-applied-ai-alb-${env}`);
+      expect(lb.name).toBe(physicalName(namePrefix(env), "alb"));
       expect(lb.name.length).toBeLessThanOrEqual(32);
-      expect(lb.enable_deletion_protection).toBe(env === "staging");
-      expect(valuesOf(stack, "aws_lb_target_group")).toHaveLength(env === "dev" ? 1 : 2);
+      expect(lb.enable_deletion_protection).toBe(configs[env].loadBalancer.deletionProtection);
+      expect(valuesOf(stack, "aws_lb_target_group")).toHaveLength(
+        shiftsTraffic(configs[env].ecs.deploymentStrategy) ? 2 : 1,
+      );
     },
   );
 

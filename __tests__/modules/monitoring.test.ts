@@ -15,9 +15,11 @@ import {
   redisMemberClusterIds,
 } from "../../modules/monitoring";
 import { buildProvisioningRequests, loadDashboards } from "../../modules/monitoring/grafana-provisioning";
-import { renderCollectorConfig } from "../../modules/monitoring/prometheus";
+import { renderCollectorConfig } from "../../modules/monitoring/collector";
 import { QDRANT_HOST_METRICS } from "../../modules/database/user-data";
-import { KmsKey } from "../../modules/security/kms-key";
+import { Platform } from "../../modules/platform";
+import { importedSecurityGroup } from "../../modules/security/connections";
+import { TEST_NETWORK, testKey } from "../helpers/fixtures";
 import {
   policyOf,
   resourcesOf,
@@ -32,15 +34,12 @@ import {
 const DASHBOARD_DIR = join(__dirname, "../../modules/monitoring/dashboards");
 const prodConfig = loadEnvironments(["prod"])[0];
 
-function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, "key"> {
+function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, "platform"> {
   return {
-    namePrefix: "aai",
     environment: "prod",
-    accountId: "123456789012",
     alarmEmails: ["oncall@example.com", "lead@example.com"],
     thresholds: prodConfig.monitoring.thresholds,
     monthlyBudgetUsd: 6000,
-    logRetentionDays: 30,
     alb: {
       arnSuffix: "app/aai-alb/0123456789abcdef",
       targetGroupArnSuffix: "targetgroup/api-abc/fedcba9876543210",
@@ -55,16 +54,15 @@ function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, 
     queue: { queueName: "aai-work", dlqName: "aai-work-dlq" },
     natGatewayIds: ["nat-0a", "nat-0b"],
     collector: {
-      vpcId: "vpc-1",
-      subnetIds: ["subnet-a", "subnet-b"],
+      network: { ...TEST_NETWORK, vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] },
       clusterName: "aai-cluster",
       clusterArn: "arn:aws:ecs:us-east-2:123456789012:cluster/aai-cluster",
       appServiceName: "aai-api",
       appPort: 8000,
-      appSecurityGroupId: "sg-app",
+      app: importedSecurityGroup("sg-app", { peerName: "api" }),
       qdrantTarget: "qdrant.prod.aai.internal:6333",
       qdrantPort: 6333,
-      qdrantSecurityGroupId: "sg-qdrant",
+      qdrant: importedSecurityGroup("sg-qdrant", { peerName: "qdrant" }),
       qdrantApiKeySecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:aai/qdrant-api-key-AbCdEf",
     },
     ...overrides,
@@ -73,8 +71,8 @@ function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, 
 
 function synthMonitoring(overrides: Partial<MonitoringProps> = {}) {
   return synthScope((scope) => {
-    const key = new KmsKey(scope, "kms", { alias: "aai", description: "d", accountId: "123456789012" });
-    new Monitoring(scope, "monitoring", { ...props(overrides), key });
+    const platform = new Platform({ namePrefix: "aai", key: testKey(scope), logRetentionDays: 30 });
+    new Monitoring(scope, "monitoring", { ...props(overrides), platform });
   });
 }
 
@@ -584,8 +582,8 @@ describe("dashboards", () => {
   test("every dashboard variable has a value in the stack's grafanaVariables", () => {
     let variables: Record<string, string> = {};
     synthScope((scope) => {
-      const key = new KmsKey(scope, "kms", { alias: "aai", description: "d", accountId: "123456789012" });
-      variables = new Monitoring(scope, "monitoring", { ...props(), key }).grafanaVariables;
+      const platform = new Platform({ namePrefix: "aai", key: testKey(scope), logRetentionDays: 30 });
+      variables = new Monitoring(scope, "monitoring", { ...props(), platform }).grafanaVariables;
     });
     const requests = buildProvisioningRequests(
       {

@@ -2,21 +2,18 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Networking, type NetworkingProps } from "../../modules/networking";
-import { KmsKey } from "../../modules/security/kms-key";
+import { testPlatform } from "../helpers/fixtures";
 import { type StackJson, resourcesOf, synthAll, synthScope, valuesOf } from "../helpers/synth";
 
 const props =
   (over: Partial<NetworkingProps> = {}) =>
   (scope: import("constructs").Construct) => {
-    const key = new KmsKey(scope, "kms", { alias: "test", description: "test", accountId: "123456789012" });
     new Networking(scope, "net", {
-      namePrefix: "test",
-      accountId: "123456789012",
+      platform: testPlatform(scope, { namePrefix: "test" }),
       vpcCidr: "10.0.0.0/16",
       availabilityZones: ["us-east-2a", "us-east-2b"],
       publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
       privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
-      key,
       ...over,
     });
   };

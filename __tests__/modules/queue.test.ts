@@ -2,7 +2,8 @@ import { Queue } from "../../modules/queue";
 import { evaluate, toStackDoc } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
-import { KmsKey } from "../../modules/security/kms-key";
+import { Platform } from "../../modules/platform";
+import { testKey } from "../helpers/fixtures";
 import { ServiceRole } from "../../modules/security/service-role";
 import {
   byPath,
@@ -98,13 +99,12 @@ describe("prod queue", () => {
 
 test("grantSend / grantConsume name the queue and key ARNs", () => {
   const stack = synthScope((scope) => {
-    const key = new KmsKey(scope, "kms", { alias: "k", description: "d", accountId: "123456789012" });
-    const queue = new Queue(scope, "q", { queueName: "jobs", key });
+    const platform = new Platform({ namePrefix: "aai", key: testKey(scope), logRetentionDays: 30 });
+    const queue = new Queue(scope, "q", { queueName: "jobs", platform });
     const role = new ServiceRole(scope, "role", {
       roleName: "r",
       description: "d",
       servicePrincipal: "ecs-tasks.amazonaws.com",
-      accountId: "123456789012",
     });
     queue.grantSend(role);
     queue.grantConsume(role);
@@ -151,8 +151,8 @@ test.each([
 ])("Queue rejects %j", (props, message) => {
   expect(() =>
     synthScope((scope) => {
-      const key = new KmsKey(scope, "kms", { alias: "k", description: "d", accountId: "1" });
-      new Queue(scope, "q", { queueName: "jobs", key, ...props });
+      const platform = new Platform({ namePrefix: "aai", key: testKey(scope), logRetentionDays: 30 });
+      new Queue(scope, "q", { queueName: "jobs", platform, ...props });
     }),
   ).toThrow(message);
 });

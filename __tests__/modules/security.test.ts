@@ -2,18 +2,20 @@ import { Construct } from "constructs";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKey } from "../../modules/security/kms-key";
 import { GeneratedSecret } from "../../modules/security/generated-secret";
+import { SecurityGroup } from "../../modules/security/security-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { PermissionsBoundary, ServiceRole } from "../../modules/security/service-role";
 import { evaluate } from "../../policies/engine";
 import { kmsRules } from "../../policies/rules/kms";
+import { testAccount } from "../helpers/fixtures";
 import { stackDoc, synthScope, valuesOf } from "../helpers/synth";
 
 describe("KmsKey", () => {
   const stack = synthScope((scope) => {
+    testAccount(scope);
     const key = new KmsKey(scope, "kms", {
       alias: "app",
       description: "d",
-      accountId: "123456789012",
       preventDestroy: true,
     });
     key.allowCloudWatchLogs();
@@ -23,7 +25,6 @@ describe("KmsKey", () => {
       roleName: "r",
       description: "d",
       servicePrincipal: "ecs-tasks.amazonaws.com",
-      accountId: "123456789012",
     });
     key.grantDecrypt(role);
   });
@@ -64,7 +65,7 @@ describe("KmsKey", () => {
     expect(findings.map((f) => f.status)).toEqual(["passed"]);
     expect(() =>
       synthScope((scope) =>
-        new KmsKey(scope, "k", { alias: "a", description: "d", accountId: "1" }).allowService(
+        new KmsKey(scope, "k", { alias: "a", description: "d" }).allowService(
           "Open",
           "sns.amazonaws.com",
           ["kms:Decrypt"],
@@ -81,9 +82,7 @@ describe("KmsKey", () => {
 
   test("rejects a deletion window outside 7-30 days", () => {
     expect(() =>
-      synthScope(
-        (s) => new KmsKey(s, "k", { alias: "a", description: "d", accountId: "1", deletionWindowInDays: 3 }),
-      ),
+      synthScope((s) => new KmsKey(s, "k", { alias: "a", description: "d", deletionWindowInDays: 3 })),
     ).toThrow(/7-30/);
   });
 });
@@ -91,11 +90,11 @@ describe("KmsKey", () => {
 describe("ServiceRole", () => {
   test("trust policy confines the service to the account; no policy until something is granted", () => {
     const stack = synthScope((scope) => {
+      testAccount(scope);
       new ServiceRole(scope, "role", {
         roleName: "r",
         description: "d",
         servicePrincipal: "vpc-flow-logs.amazonaws.com",
-        accountId: "123456789012",
       });
     });
     const trust = JSON.parse(valuesOf(stack, "aws_iam_role")[0].assume_role_policy);
@@ -115,7 +114,6 @@ describe("ServiceRole", () => {
           roleName: "r",
           description: "d",
           servicePrincipal: "x",
-          accountId: "1",
         });
         role.addToPolicy({ actions: ["s3:GetObject"], resources: [] });
       }),
@@ -127,7 +125,6 @@ describe("ServiceRole", () => {
             roleName: "x".repeat(65),
             description: "d",
             servicePrincipal: "x",
-            accountId: "1",
           }),
       ),
     ).toThrow(/64/);
@@ -140,7 +137,6 @@ describe("ServiceRole", () => {
         roleName: id,
         description: "d",
         servicePrincipal: "ecs-tasks.amazonaws.com",
-        accountId: "123456789012",
         permissionsBoundary,
       });
     const plain = synthScope((scope) => role(scope, "plain"));
@@ -166,7 +162,7 @@ describe("ServiceRole", () => {
 
 describe("GeneratedSecret", () => {
   const stack = synthScope((scope) => {
-    const key = new KmsKey(scope, "kms", { alias: "k", description: "d", accountId: "123456789012" });
+    const key = new KmsKey(scope, "kms", { alias: "k", description: "d" });
     new GeneratedSecret(scope, "api-key", { secretName: "app/api-key", description: "d", key });
   });
 
@@ -191,5 +187,55 @@ describe("GeneratedSecret", () => {
     const [generator] = Object.values(stack.ephemeral.aws_secretsmanager_random_password) as any[];
     for (const c of ["$", "{", "}", "%", "`", '"', "'", "@", "/", "\\", " "])
       expect(generator.exclude_characters).toContain(c);
+  });
+});
+
+describe("SecurityGroup connections", () => {
+  const group = (scope: Construct, id: string, peerName: string, defaultPorts: number[] = []) =>
+    new SecurityGroup(scope, id, { vpcId: "vpc-1", name: id, description: id, peerName, defaultPorts });
+  const ruleIds = (stack: any, type: string) => Object.keys(stack.resource[type] ?? {}).sort();
+
+  test("allowTo writes egress on one side and ingress on the other, with ids from peer and port", () => {
+    // GIVEN
+    const stack = synthScope((scope) => {
+      const app = group(scope, "app", "api");
+      const db = group(scope, "db", "qdrant", [6333, 6334]);
+      // WHEN
+      app.connections.allowTo(db);
+    });
+    // THEN
+    expect(ruleIds(stack, "aws_vpc_security_group_egress_rule")).toEqual([
+      expect.stringMatching(/^app_to-qdrant-6333_/),
+      expect.stringMatching(/^app_to-qdrant-6334_/),
+    ]);
+    expect(ruleIds(stack, "aws_vpc_security_group_ingress_rule")).toEqual([
+      expect.stringMatching(/^db_from-api-6333_/),
+      expect.stringMatching(/^db_from-api-6334_/),
+    ]);
+  });
+
+  test("repeated and reordered calls create the same rules (idempotent, order-independent)", () => {
+    const build = (order: "ab" | "ba") =>
+      synthScope((scope) => {
+        const a = group(scope, "a", "alb");
+        const b = group(scope, "b", "api", [8000]);
+        const c = group(scope, "c", "collector");
+        const calls = [() => a.connections.allowTo(b), () => c.connections.allowTo(b, [8000])];
+        for (const call of order === "ab" ? calls : [...calls].reverse()) {
+          call();
+          call();
+        }
+        b.allowIngress({ cidr: "0.0.0.0/0" }, 443, "HTTPS");
+        b.allowIngress({ cidr: "0.0.0.0/0" }, 443, "HTTPS again");
+      });
+    const ab = build("ab");
+    expect(ruleIds(ab, "aws_vpc_security_group_ingress_rule")).toEqual(
+      ruleIds(build("ba"), "aws_vpc_security_group_ingress_rule"),
+    );
+    expect(ruleIds(ab, "aws_vpc_security_group_ingress_rule")).toEqual([
+      expect.stringMatching(/^b_from-alb-8000_/),
+      expect.stringMatching(/^b_from-anywhere-443_/),
+      expect.stringMatching(/^b_from-collector-8000_/),
+    ]);
   });
 });

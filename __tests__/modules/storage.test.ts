@@ -1,4 +1,5 @@
-import { KmsKey } from "../../modules/security/kms-key";
+import { namePrefix, physicalName } from "../../lib/naming";
+import { testPlatform } from "../helpers/fixtures";
 import { ServiceRole } from "../../modules/security/service-role";
 import { Storage } from "../../modules/storage";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
@@ -206,16 +207,16 @@ describe("prod storage matches the seed", () => {
 });
 
 describe("per-environment storage", () => {
-  test.each(["dev", "staging"])("%s appends -<env> to every bucket name", (env) => {
-    const names = valuesOf(synthAll()[env], "aws_s3_bucket")
-      .map((b) => b.bucket)
-      .sort();
-    expect(names).toEqual([
-      `air-applied-ai-logs-${env}`,
-      `air-applied-ai-processed-${env}`,
-      `air-applied-ai-raw-data-${env}`,
-    ]);
-  });
+  test.each(["dev", "staging"])(
+    "%s names every bucket by the naming rule (<project>-<env>-<component>)",
+    (env) => {
+      const names = valuesOf(synthAll()[env], "aws_s3_bucket")
+        .map((b) => b.bucket)
+        .sort();
+      expect(names).toEqual(["logs", "processed", "raw-data"].map((c) => physicalName(namePrefix(env), c)));
+      expect(names).toContain(`air-applied-ai-${env}-raw-data`);
+    },
+  );
 
   test("dev data buckets are not protected from destroy; staging's are", () => {
     expect(byPath(synthAll().dev, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy).toBe(
@@ -236,18 +237,17 @@ test("config.storage.bucketNames overrides the derived names", () => {
     valuesOf(dev, "aws_s3_bucket")
       .map((b) => b.bucket)
       .sort(),
-  ).toEqual(["acme-logs", "acme-raw", "air-applied-ai-processed-dev"]);
+  ).toEqual(["acme-logs", "acme-raw", physicalName(namePrefix("dev"), "processed")]);
 });
 
 describe("grants", () => {
   const stack = synthScope((scope) => {
-    const key = new KmsKey(scope, "kms", { alias: "k", description: "d", accountId: "123456789012" });
-    const storage = new Storage(scope, "storage", { environment: "dev", accountId: "123456789012", key });
+    const platform = testPlatform(scope, { namePrefix: namePrefix("dev") });
+    const storage = new Storage(scope, "storage", { platform });
     const role = new ServiceRole(scope, "role", {
       roleName: "r",
       description: "d",
       servicePrincipal: "ecs-tasks.amazonaws.com",
-      accountId: "123456789012",
     });
     storage.rawData.grantRead(role);
     storage.processed.grantWrite(role, "embeddings/*");

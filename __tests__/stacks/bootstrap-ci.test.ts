@@ -1,12 +1,13 @@
 import { Testing } from "cdktf";
-import { ConfigError, loadBootstrap } from "../../environments";
+import { ConfigError, ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, loadBootstrap } from "../../environments";
 import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
-import { ENVIRONMENT_NAMES } from "../../environments/schema";
 import {
   BOUNDARY_CONDITIONED_ROLE_ACTIONS,
-  DEPLOY_POLICY_GROUPS,
+  DEPLOY_PERMISSIONS,
   READ_ONLY_ACCESS,
+  deployContext,
   deployStatements,
+  guardRailStatements,
 } from "../../modules/delivery";
 import { envName } from "../../lib/naming";
 import { evaluate, toStackDoc } from "../../policies/engine";
@@ -273,7 +274,14 @@ describe("bootstrap config", () => {
       { github: { owner: "air-applied-ai", repository: "infra/structure" } },
       /github\.repository = "infra\/structure"/,
     ],
-    [{ environments: ["dev", "qa"] }, /environments\[1\] = "qa": must be one of dev, staging, prod/],
+    [
+      { environments: ["dev", "no-such-env"] },
+      /environments\[1\] = "no-such-env": must be one of dev, staging, prod \(the environments registered in environments\/registry\.ts\)/,
+    ],
+    [
+      { environments: ["dev", "Dev_2"] },
+      /environments\[1\] = "Dev_2": must be 2-12 lowercase letters, digits or single hyphens/,
+    ],
     [{ environments: ["dev", "dev"] }, /environments = \["dev","dev"\]: must not repeat an environment/],
     [{ environments: [] }, /environments = \[\]: must name at least one environment/],
     [
@@ -457,12 +465,70 @@ describe("ECS service autoscaling alarms (issue #10, fix 5)", () => {
   });
 });
 
-test("every Allow statement of deployStatements() is in exactly one managed deploy policy", () => {
-  const sids = deployStatements("123456789012", "arn:aws:s3:::state")
-    .filter((s) => s.effect !== "Deny")
-    .map((s) => s.sid);
-  const grouped = Object.values(DEPLOY_POLICY_GROUPS).flat();
-  expect([...grouped].sort()).toEqual([...sids].sort());
+describe("the deploy permission catalog (modules/delivery/deploy-permissions)", () => {
+  const context = deployContext("123456789012", "arn:aws:s3:::state");
+
+  test("each group is one managed policy air-applied-ai-ci-deploy-<group> holding exactly that group's statements", () => {
+    const policies = Object.fromEntries(
+      deployPolicies().map(([, p]) => [p.name, JSON.parse(p.policy).Statement]),
+    );
+    expect(Object.keys(policies).sort()).toEqual(
+      Object.keys(DEPLOY_PERMISSIONS)
+        .map((g) => `air-applied-ai-ci-deploy-${g}`)
+        .sort(),
+    );
+    for (const [group, statements] of Object.entries(DEPLOY_PERMISSIONS))
+      expect(policies[`air-applied-ai-ci-deploy-${group}`].map((s: Statement) => s.Sid)).toEqual(
+        statements(context).map((s) => s.sid),
+      );
+  });
+
+  test("groups hold only Allows, the guard rails only Denies; every statement id is unique", () => {
+    const allows = Object.values(DEPLOY_PERMISSIONS).flatMap((statements) => statements(context));
+    expect(allows.filter((s) => s.effect === "Deny")).toEqual([]);
+    expect(guardRailStatements(context).every((s) => s.effect === "Deny")).toBe(true);
+    const sids = deployStatements("123456789012", "arn:aws:s3:::state").map((s) => s.sid);
+    expect(sids.every(Boolean)).toBe(true);
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+});
+
+describe("an environment registered in memory (a throwaway name) gets its CI roles and outputs", () => {
+  const registry = {
+    ...ENVIRONMENT_INPUTS,
+    "zz-test": { ...structuredClone(ENVIRONMENT_INPUTS.staging), name: "zz-test" },
+  };
+  const config = loadBootstrap(bootstrapInput, Object.keys(registry));
+  const json = JSON.parse(
+    Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { owner: "platform-team", config })),
+  );
+
+  test("bootstrap's environments default to the registry, in its order", () => {
+    expect(config.environments).toEqual([...ENVIRONMENT_NAMES, "zz-test"]);
+    expect(loadBootstrap().environments).toEqual([...ENVIRONMENT_NAMES]);
+  });
+
+  test.each(["plan", "deploy"])(
+    "a %s role trusting only the GitHub environment zz-test, and its output",
+    (kind) => {
+      const [logical, role] = Object.entries<any>(json.resource.aws_iam_role).find(
+        ([, r]) => r.name === `air-applied-ai-ci-zz-test-${kind}`,
+      )!;
+      expect(
+        JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals[
+          "token.actions.githubusercontent.com:sub"
+        ],
+      ).toBe(`repo:${REPO}:environment:zz-test`);
+      expect(json.output[`ci_zz-test_${kind}_role_arn`].value).toBe(`\${aws_iam_role.${logical}.arn}`);
+    },
+  );
+
+  test("and its state key only: the plan role reads zz-test/terraform.tfstate", () => {
+    const policy = Object.values<any>(json.resource.aws_iam_role_policy)
+      .map((p) => p.policy)
+      .join("\n");
+    expect(policy).toContain("/zz-test/terraform.tfstate");
+  });
 });
 
 describe("workload permissions boundary (issue #10, fix 10)", () => {

@@ -10,9 +10,11 @@ import {
   snapshotWindowMinutes,
   windowsOverlap,
 } from "../../lib/windows";
-import { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "../monitoring/log-group";
+import type { INetwork } from "../networking/network";
+import type { Platform, TierOutputs } from "../platform";
+import type { Connections, IConnectable } from "../security/connections";
 import { GeneratedSecret } from "../security/generated-secret";
-import type { KmsKey } from "../security/kms-key";
+import { EncryptedLogGroup } from "../security/log-group";
 import { SecurityGroup } from "../security/security-group";
 
 /** The Redis port (TLS; clients connect with rediss://). */
@@ -50,15 +52,16 @@ export const REDIS_AUTH_ALLOWED_SPECIALS = "!&#$^<>-";
 const REPLICATION_GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
 
 export interface CacheProps {
-  /** Prefix for names, e.g. "air-applied-ai" (prod) or "air-applied-ai-dev". */
-  readonly namePrefix: string;
-  readonly vpcId: string;
-  /** Private subnets of the subnet group, one per AZ (>= 2, so a replica can live in another AZ). */
-  readonly subnetIds: readonly string[];
-  /** The AZs of `subnetIds`, in the same order; node i is placed in AZ i (mod the count). */
-  readonly availabilityZones: readonly string[];
-  /** CMK for data at rest (nodes and snapshots), the AUTH-token secret and the log groups. */
-  readonly key: KmsKey;
+  /**
+   * Names (`<prefix>-redis`), the CMK (data at rest, the AUTH-token secret, the log groups), log
+   * retention, and `protect` (prevent_destroy, a final snapshot, a 30-day secret recovery window).
+   */
+  readonly platform: Platform;
+  /**
+   * The subnet group spans the private subnets, one per AZ (>= 2, so a replica can live in another
+   * AZ); node i is placed in AZ i (mod the count).
+   */
+  readonly network: INetwork;
   /** Graviton node type, e.g. cache.r6g.xlarge (the seed). */
   readonly nodeType: string;
   /** Nodes in the replication group: 1 primary + (n - 1) replicas, 1-6. */
@@ -79,8 +82,6 @@ export interface CacheProps {
   readonly applyImmediately?: boolean;
   /** SNS topic for ElastiCache events (failovers, node replacements). @default none */
   readonly notificationTopicArn?: string;
-  /** Retention of the slow-log and engine-log groups (days). @default 30 */
-  readonly logRetentionDays?: number;
   /**
    * Name of a (manual) ElastiCache snapshot a new group is seeded from. It takes effect only when the
    * group is created (snapshot_name is in ignore_changes): see the README's restore steps. @default none
@@ -88,8 +89,12 @@ export interface CacheProps {
   readonly restoreFromSnapshot?: string;
   /** Bump to generate a new AUTH token and SET it on the group (rotation by deployment). @default 1 */
   readonly authTokenVersion?: number;
-  /** prevent_destroy, a final snapshot on deletion, a 30-day secret recovery window. @default false */
-  readonly protect?: boolean;
+}
+
+/** What the alarms watch: the group and its members (the CacheClusterId dimension). */
+export interface RedisAlarmTargets {
+  readonly replicationGroupId: string;
+  readonly memberClusterIds: readonly string[];
 }
 
 /**
@@ -97,9 +102,10 @@ export interface CacheProps {
  * and read replicas) in the private subnets, each node in its own AZ, with Multi-AZ automatic
  * failover, encryption at rest (CMK) and in transit (TLS required), an AUTH token generated inside
  * AWS and kept in Secrets Manager, daily snapshots, slow-log and engine-log delivery to KMS-encrypted
- * log groups, and a security group that admits 6379 only from the groups passed to `allowFrom`.
+ * log groups, and a security group that admits 6379 only from groups connected to it
+ * (`app.connections.allowTo(cache)`).
  */
-export class Cache extends Construct {
+export class Cache extends Construct implements IConnectable {
   /** Primary (read/write) endpoint; follows the primary across failovers. */
   public readonly primaryEndpointAddress: string;
   /** Reader endpoint: spreads reads over the replicas. */
@@ -118,24 +124,28 @@ export class Cache extends Construct {
   public readonly memberClusterIds: readonly string[];
   /** Log groups of the slow log and the engine log. */
   public readonly logGroupNames: Readonly<Record<(typeof REDIS_LOG_TYPES)[number], string>>;
-  private readonly securityGroup: SecurityGroup;
+  /** Clients connect with `client.connections.allowTo(cache)` (6379 both ends). */
+  public readonly connections: Connections;
+  public readonly alarmTargets: RedisAlarmTargets;
+  /** Root outputs: redis_primary_endpoint, redis_reader_endpoint, redis_auth_secret_arn. */
+  public readonly outputs: TierOutputs;
   private readonly authToken: GeneratedSecret;
-  private readonly allowed = new Set<string>();
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
     const engineVersion = props.engineVersion ?? "7.1";
     const maxmemoryPolicy = props.maxmemoryPolicy ?? "allkeys-lru";
     validate(props, engineVersion, maxmemoryPolicy);
-    const protect = props.protect ?? false;
-    const name = `${props.namePrefix}-redis`;
+    const { platform, network } = props;
+    const protect = platform.protect;
+    const name = platform.name("redis");
     const family = parameterGroupFamily(engineVersion);
 
     // --- AUTH token: generated in AWS, read by Terraform at apply time, never in the JSON ----------
     this.authToken = new GeneratedSecret(this, "auth-token", {
-      secretName: `${props.namePrefix}/redis-auth-token`,
+      secretName: `${platform.namePrefix}/redis-auth-token`,
       description: "ElastiCache Redis AUTH token (clients send it with AUTH over TLS)",
-      key: props.key,
+      key: platform.key,
       length: 64,
       excludeCharacters: REDIS_AUTH_EXCLUDED_CHARACTERS,
       recoveryWindowInDays: protect ? 30 : 0,
@@ -146,13 +156,18 @@ export class Cache extends Construct {
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
       name,
       description: `${name}: private subnets`,
-      subnetIds: [...props.subnetIds],
+      subnetIds: [...network.privateSubnetIds],
     });
-    this.securityGroup = new SecurityGroup(this, "sg", {
-      vpcId: props.vpcId,
+    const securityGroup = new SecurityGroup(this, "sg", {
+      vpcId: network.vpcId,
       name,
       description: `Redis: ${REDIS_PORT} from application security groups only`,
+      peerName: "redis",
+      peerDescription: "Redis",
+      defaultPorts: [REDIS_PORT],
+      portLabels: { [REDIS_PORT]: `${REDIS_PORT}/tcp (TLS)` },
     });
+    this.connections = securityGroup.connections;
     // No egress rules: security groups are stateful, so replies to admitted clients flow back without
     // one, and ElastiCache nodes open no connections of their own through their ENIs (replication,
     // snapshots to S3 and log delivery run on AWS's side).
@@ -173,9 +188,8 @@ export class Cache extends Construct {
       REDIS_LOG_TYPES.map((type) => [
         type,
         new EncryptedLogGroup(this, type, {
-          name: `/${props.namePrefix}/redis/${type}`,
-          key: props.key,
-          retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+          platform,
+          name: `/${platform.namePrefix}/redis/${type}`,
         }),
       ]),
     ) as Record<(typeof REDIS_LOG_TYPES)[number], EncryptedLogGroup>;
@@ -191,14 +205,14 @@ export class Cache extends Construct {
       parameterGroupName: parameterGroup.name,
       clusterMode: "disabled",
       numCacheClusters: props.numCacheClusters,
-      preferredCacheClusterAzs: preferredAzs(props.availabilityZones, props.numCacheClusters),
+      preferredCacheClusterAzs: preferredAzs(network.availabilityZones, props.numCacheClusters),
       multiAzEnabled: props.multiAz,
       automaticFailoverEnabled: props.multiAz,
       subnetGroupName: subnetGroup.name,
-      securityGroupIds: [this.securityGroup.securityGroupId],
+      securityGroupIds: [securityGroup.securityGroupId],
       // Nullable bools in provider v6 take "true"/"false"/"" only (aws-constraints 8).
       atRestEncryptionEnabled: "true",
-      kmsKeyId: props.key.keyArn,
+      kmsKeyId: platform.key.keyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
       authToken: this.authToken.valueForResourceArgument(),
@@ -228,7 +242,7 @@ export class Cache extends Construct {
     this.primaryEndpointAddress = group.primaryEndpointAddress;
     this.readerEndpointAddress = group.readerEndpointAddress;
     this.authTokenSecretArn = this.authToken.secretArn;
-    this.securityGroupId = this.securityGroup.securityGroupId;
+    this.securityGroupId = securityGroup.securityGroupId;
     this.replicationGroupId = group.id;
     this.replicationGroupArn = group.arn;
     this.memberClusterIds = Array.from(
@@ -239,13 +253,24 @@ export class Cache extends Construct {
       "slow-log": logGroups["slow-log"].logGroupName,
       "engine-log": logGroups["engine-log"].logGroupName,
     };
-  }
-
-  /** Admits a client security group to Redis (6379/tcp). Idempotent. */
-  public allowFrom(securityGroupId: string, description = "application"): void {
-    if (this.allowed.has(securityGroupId)) return;
-    this.allowed.add(securityGroupId);
-    this.securityGroup.allowIngress({ securityGroupId }, REDIS_PORT, `Redis (TLS) from ${description}`);
+    this.alarmTargets = {
+      replicationGroupId: this.replicationGroupId,
+      memberClusterIds: this.memberClusterIds,
+    };
+    this.outputs = {
+      redis_primary_endpoint: {
+        value: this.primaryEndpointAddress,
+        description: "Redis primary endpoint (TLS, 6379)",
+      },
+      redis_reader_endpoint: {
+        value: this.readerEndpointAddress,
+        description: "Redis reader endpoint (TLS, 6379)",
+      },
+      redis_auth_secret_arn: {
+        value: this.authTokenSecretArn,
+        description: "Secrets Manager ARN of the AUTH token",
+      },
+    };
   }
 
   /** Lets a role read the AUTH token (e.g. an ECS task execution role injecting it as a secret). */
@@ -268,11 +293,11 @@ function validate(p: CacheProps, engineVersion: string, maxmemoryPolicy: string)
   const fail = (field: string, value: unknown, rule: string) => {
     throw new Error(`Cache: ${field} = ${JSON.stringify(value)}: ${rule}`);
   };
-  const name = `${p.namePrefix}-redis`;
+  const name = p.platform.name("redis");
   if (!REPLICATION_GROUP_ID.test(name))
     fail(
-      "namePrefix",
-      p.namePrefix,
+      "platform.namePrefix",
+      p.platform.namePrefix,
       `"${name}" must be a replication group id: 1-40 lowercase letters, digits and single hyphens, starting with a letter`,
     );
   if (!CACHE_NODE_TYPE.test(p.nodeType))
@@ -287,21 +312,22 @@ function validate(p: CacheProps, engineVersion: string, maxmemoryPolicy: string)
     fail("maxmemoryPolicy", maxmemoryPolicy, `must be one of ${MAXMEMORY_POLICIES.join(", ")}`);
   const n = p.numCacheClusters;
   if (!Number.isInteger(n) || n < 1 || n > 6) fail("numCacheClusters", n, "must be 1-6");
-  if (p.subnetIds.length < 2)
-    fail("subnetIds", p.subnetIds, "must list >= 2 private subnets (one per AZ) for the subnet group");
-  if (p.availabilityZones.length !== p.subnetIds.length)
+  const { privateSubnetIds: subnets, availabilityZones: azs } = p.network;
+  if (subnets.length < 2)
     fail(
-      "availabilityZones",
-      p.availabilityZones,
-      `must name the AZ of each subnet (${p.subnetIds.length} subnets)`,
+      "network.privateSubnetIds",
+      subnets,
+      "must list >= 2 private subnets (one per AZ) for the subnet group",
     );
+  if (azs.length !== subnets.length)
+    fail("network.availabilityZones", azs, `must name the AZ of each subnet (${subnets.length} subnets)`);
   if (p.multiAz && n < 2)
     fail("numCacheClusters", n, "must be >= 2 when multiAz is true (automatic failover needs a replica)");
-  if (p.multiAz && n > p.availabilityZones.length)
+  if (p.multiAz && n > azs.length)
     fail(
       "numCacheClusters",
       n,
-      `must be <= the number of availability zones (${p.availabilityZones.length}) when multiAz is true`,
+      `must be <= the number of availability zones (${azs.length}) when multiAz is true`,
     );
   const days = p.snapshotRetentionDays;
   if (!Number.isInteger(days) || days < 0 || days > 35)

@@ -1,30 +1,29 @@
-import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
-import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
-import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
-import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Construct } from "constructs";
-import { type IGrantable, policyDocument } from "../../lib/iam";
-import { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "../monitoring/log-group";
+import type { IGrantable } from "../../lib/iam";
+import type { INetwork } from "../networking/network";
+import type { Platform, TierOutputs } from "../platform";
+import type { Connections, IConnectable } from "../security/connections";
 import { GeneratedSecret } from "../security/generated-secret";
-import type { KmsKey } from "../security/kms-key";
+import { EncryptedLogGroup } from "../security/log-group";
 import { SecurityGroup } from "../security/security-group";
-import { ServiceRole } from "../security/service-role";
 import type { SecureBucket } from "../storage/secure-bucket";
+import { QDRANT_BACKUP_TAG, VolumeBackup } from "./backup";
+import { qdrantHostProfile } from "./host-role";
 import {
   QDRANT_DATA_FSTYPE,
   QDRANT_DATA_MOUNT,
   QDRANT_GRPC_PORT,
-  QDRANT_HOST_METRICS,
   QDRANT_HTTP_PORT,
   renderQdrantUserData,
 } from "./user-data";
 
+export { QDRANT_BACKUP_TAG } from "./backup";
 export {
   QDRANT_DATA_FSTYPE,
   QDRANT_DATA_MOUNT,
@@ -40,28 +39,22 @@ export const QDRANT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023
 export const QDRANT_ROOT_VOLUME_GIB = 30;
 /** Device name the data volume is attached as (on Nitro it appears as an NVMe device, found by serial). */
 export const QDRANT_DATA_DEVICE_NAME = "/dev/sdf";
-/** Tag on the data volume (and its recovery points) that names its backup plan. */
-export const QDRANT_BACKUP_TAG = { Backup: "qdrant-daily" } as const;
 
 const GRAVITON_INSTANCE = /^(a1|[cmrtx]\d+g[a-z]*|im4gn|is4gen|i4g|hpc7g)\.[a-z0-9]+$/;
 const TIME_UTC = /^([01]\d|2[0-3]):[0-5]\d$/;
-const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
-const BACKUP_POLICIES = [
-  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-];
 
 export interface DatabaseProps {
-  /** Prefix for names, e.g. "air-applied-ai" (prod) or "air-applied-ai-dev". */
-  readonly namePrefix: string;
-  readonly accountId: string;
-  readonly vpcId: string;
-  /** Private subnet the instance runs in (the stack passes the first private subnet). */
-  readonly subnetId: string;
-  /** Availability zone of `subnetId`; the data volume is created there too (InvalidVolume.ZoneMismatch otherwise). */
-  readonly availabilityZone: string;
-  /** CMK for the root and data volumes, the API-key secret, the log group and the backup vault. */
-  readonly key: KmsKey;
+  /**
+   * Names (`<prefix>-qdrant`), the CMK (root and data volumes, the API-key secret, the log group, the
+   * backup vault), log retention, and `protect` (prevent_destroy on the data volume and vault, a final
+   * snapshot on volume deletion, a 30-day secret recovery window).
+   */
+  readonly platform: Platform;
+  /**
+   * The host runs in the first private subnet (whose AZ also holds dev's single NAT); the data volume
+   * is created in that subnet's AZ (InvalidVolume.ZoneMismatch otherwise).
+   */
+  readonly network: INetwork;
   /** Where the daily Qdrant snapshots are uploaded: a bucket and a key prefix (no leading/trailing "/"). */
   readonly snapshotBucket: { readonly bucket: SecureBucket; readonly prefix: string };
   /** Private hosted zone created for the VPC, e.g. "prod.air-applied-ai.internal"; Qdrant is qdrant.<zone>. */
@@ -80,26 +73,29 @@ export interface DatabaseProps {
   readonly snapshotRetentionDays: number;
   /** Daily backup time, UTC "HH:MM" (the EBS backup window opens then; the Qdrant snapshot runs then). */
   readonly snapshotTimeUtc: string;
-  /** Log retention of the Qdrant container log group (days). @default 30 */
-  readonly logRetentionDays?: number;
   /**
    * IMDSv2 PUT hop limit. 1 keeps the instance-role credentials away from containers (nothing in the
    * Qdrant container calls AWS: the host fetches the key and uploads snapshots). Set 2 only if a
    * container must call AWS itself (e.g. Qdrant's native S3 snapshot storage). @default 1
    */
   readonly metadataHopLimit?: 1 | 2;
-  /** prevent_destroy on the data volume and backup vault, a final snapshot on volume deletion. @default false */
-  readonly protect?: boolean;
+}
+
+/** What the alarms watch: the host and the CloudWatch-agent dimensions of its memory and data-disk metrics. */
+export interface QdrantAlarmTargets {
+  readonly instanceId: string;
+  readonly memoryDimensions: Record<string, string>;
+  readonly diskDimensions: Record<string, string>;
 }
 
 /**
  * Qdrant on a Graviton EC2 instance (the seed's Database tier): a private, SSM-managed host with IMDSv2,
  * an encrypted root volume and a separate encrypted gp3 data volume that outlives instance replacement;
  * the API key generated in Secrets Manager and read by the instance role at boot; a security group that
- * admits 6333/6334 only from the groups passed to `allowFrom`; a private DNS name; daily AWS Backup
- * snapshots of the data volume and a daily Qdrant snapshot uploaded to S3.
+ * admits 6333/6334 only from groups connected to it (`app.connections.allowTo(database)`); a private
+ * DNS name; daily AWS Backup snapshots of the data volume and a daily Qdrant snapshot uploaded to S3.
  */
-export class Database extends Construct {
+export class Database extends Construct implements IConnectable {
   /** Stable REST endpoint, e.g. http://qdrant.prod.air-applied-ai.internal:6333. */
   public readonly endpointUrl: string;
   /** gRPC endpoint (host:port), e.g. qdrant.prod.air-applied-ai.internal:6334. */
@@ -115,75 +111,71 @@ export class Database extends Construct {
   public readonly privateZoneId: string;
   /** Log group of the Qdrant container. */
   public readonly logGroupName: string;
-  private readonly securityGroup: SecurityGroup;
+  /** Clients connect with `client.connections.allowTo(database)` (6333 REST and 6334 gRPC, both ends). */
+  public readonly connections: Connections;
+  public readonly alarmTargets: QdrantAlarmTargets;
+  /** Root outputs: qdrant_endpoint, qdrant_api_key_secret_arn. */
+  public readonly outputs: TierOutputs;
   private readonly apiKey: GeneratedSecret;
-  private readonly allowed = new Set<string>();
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const iops = props.dataVolumeIops ?? 3000;
     const throughput = props.dataVolumeThroughput ?? 125;
     validate(props, iops, throughput);
-    const protect = props.protect ?? false;
-    const name = `${props.namePrefix}-qdrant`;
+    const { platform, network } = props;
+    const protect = platform.protect;
+    const name = platform.name("qdrant");
+    const subnetId = network.privateSubnetIds[0];
+    const availabilityZone = network.availabilityZones[0];
 
     // --- Secret, logs, network ---------------------------------------------------------------------
     this.apiKey = new GeneratedSecret(this, "api-key", {
-      secretName: `${props.namePrefix}/qdrant-api-key`,
+      secretName: `${platform.namePrefix}/qdrant-api-key`,
       description: "Qdrant API key (clients send it in the api-key header)",
-      key: props.key,
+      key: platform.key,
       recoveryWindowInDays: protect ? 30 : 0,
     });
     const logGroup = new EncryptedLogGroup(this, "logs", {
-      name: `/${props.namePrefix}/qdrant`,
-      key: props.key,
-      retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      platform,
+      name: `/${platform.namePrefix}/qdrant`,
     });
-    this.securityGroup = new SecurityGroup(this, "sg", {
-      vpcId: props.vpcId,
+    const securityGroup = new SecurityGroup(this, "sg", {
+      vpcId: network.vpcId,
       name,
       description: `Qdrant: ${QDRANT_HTTP_PORT}/${QDRANT_GRPC_PORT} from application security groups only`,
+      peerName: "qdrant",
+      peerDescription: "Qdrant",
+      defaultPorts: [QDRANT_HTTP_PORT, QDRANT_GRPC_PORT],
+      portLabels: {
+        [QDRANT_HTTP_PORT]: `${QDRANT_HTTP_PORT}/tcp (REST)`,
+        [QDRANT_GRPC_PORT]: `${QDRANT_GRPC_PORT}/tcp (gRPC)`,
+      },
     });
-    this.securityGroup.allowEgress(
+    this.connections = securityGroup.connections;
+    securityGroup.allowEgress(
       { cidr: "0.0.0.0/0" },
       443,
       "HTTPS out: AWS APIs (SSM, Secrets Manager, S3, CloudWatch), OS packages, the Qdrant image",
     );
 
     // --- Instance role: SSM core, its secret, its log group, its snapshot prefix, its metrics -------
-    const role = new ServiceRole(this, "role", {
-      roleName: name,
-      description: "Qdrant host: SSM Session Manager, its API key, its logs, snapshots to S3, host metrics",
-      assumeRolePolicy: plainServiceTrust("ec2.amazonaws.com"),
-      managedPolicyArns: [SSM_CORE_POLICY],
-    });
-    this.apiKey.grantRead(role);
-    logGroup.grantWrite(role);
     const { bucket, prefix } = props.snapshotBucket;
-    bucket.grantWrite(role, `${prefix}/*`);
-    role.addToPolicy({
-      sid: "ListOwnSnapshotPrefix",
-      actions: ["s3:ListBucket"],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { "s3:prefix": [`${prefix}/*`] } },
+    const profile = qdrantHostProfile(this, {
+      name,
+      grants: [(role) => this.apiKey.grantRead(role), (role) => logGroup.grantWrite(role)],
+      snapshots: props.snapshotBucket,
     });
-    role.addToPolicy({
-      sid: "PutHostMetrics",
-      actions: ["cloudwatch:PutMetricData"],
-      resources: ["*"],
-      conditions: { StringEquals: { "cloudwatch:namespace": QDRANT_HOST_METRICS.namespace } },
-    });
-    const profile = new IamInstanceProfile(this, "profile", { name, role: role.roleName });
 
     // --- Data volume and instance ------------------------------------------------------------------
     const dataVolume = new EbsVolume(this, "data", {
-      availabilityZone: props.availabilityZone,
+      availabilityZone,
       type: "gp3",
       size: props.dataVolumeSizeGiB,
       iops,
       throughput,
       encrypted: true,
-      kmsKeyId: props.key.keyArn,
+      kmsKeyId: platform.key.keyArn,
       finalSnapshot: protect,
       tags: { Name: `${name}-data`, ...QDRANT_BACKUP_TAG },
       lifecycle: { preventDestroy: protect },
@@ -192,9 +184,9 @@ export class Database extends Construct {
     const instance = new Instance(this, "instance", {
       ami: ami.insecureValue,
       instanceType: props.instanceType,
-      subnetId: props.subnetId,
-      availabilityZone: props.availabilityZone,
-      vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
+      subnetId,
+      availabilityZone,
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
       iamInstanceProfile: profile.name,
       associatePublicIpAddress: false,
       monitoring: true,
@@ -209,7 +201,7 @@ export class Database extends Construct {
         volumeType: "gp3",
         volumeSize: QDRANT_ROOT_VOLUME_GIB,
         encrypted: true,
-        kmsKeyId: props.key.keyArn,
+        kmsKeyId: platform.key.keyArn,
         deleteOnTermination: true,
         tags: { Name: `${name}-root` },
       },
@@ -241,8 +233,8 @@ export class Database extends Construct {
     // --- Private DNS -------------------------------------------------------------------------------
     const zone = new Route53Zone(this, "zone", {
       name: props.privateZoneName,
-      comment: `${props.namePrefix} private names (VPC only)`,
-      vpc: [{ vpcId: props.vpcId }],
+      comment: `${platform.namePrefix} private names (VPC only)`,
+      vpc: [{ vpcId: network.vpcId }],
       forceDestroy: false,
     });
     this.hostname = `qdrant.${props.privateZoneName}`;
@@ -255,69 +247,37 @@ export class Database extends Construct {
     });
 
     // --- Backups: AWS Backup, daily, retained snapshotRetentionDays --------------------------------
-    const vault = new BackupVault(this, "vault", {
+    new VolumeBackup(this, "backup", {
+      platform,
       name,
-      kmsKeyArn: props.key.keyArn,
-      forceDestroy: false,
-      lifecycle: { preventDestroy: protect },
-    });
-    const [hour, minute] = props.snapshotTimeUtc.split(":").map(Number);
-    const plan = new BackupPlan(this, "plan", {
-      name: `${name}-daily`,
-      rule: [
-        {
-          ruleName: "daily",
-          targetVaultName: vault.name,
-          schedule: `cron(${minute} ${hour} * * ? *)`,
-          scheduleExpressionTimezone: "Etc/UTC",
-          startWindow: 60,
-          completionWindow: 720,
-          lifecycle: { deleteAfter: props.snapshotRetentionDays },
-          recoveryPointTags: { ...QDRANT_BACKUP_TAG, Name: `${name}-data` },
-        },
-      ],
-    });
-    const backupRole = new ServiceRole(this, "backup-role", {
-      roleName: `${name}-backup`,
-      description: "AWS Backup: snapshots and restores of the Qdrant data volume",
-      assumeRolePolicy: plainServiceTrust("backup.amazonaws.com"),
-      managedPolicyArns: BACKUP_POLICIES,
-    });
-    // Snapshots of a CMK-encrypted volume keep its key: Backup needs grants on it to copy and restore.
-    backupRole.addToPolicy({
-      sid: "UseVolumeKey",
-      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"],
-      resources: [props.key.keyArn],
-    });
-    backupRole.addToPolicy({
-      sid: "GrantVolumeKeyToAwsResources",
-      actions: ["kms:CreateGrant"],
-      resources: [props.key.keyArn],
-      conditions: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-    });
-    new BackupSelection(this, "selection", {
-      name: `${name}-data`,
-      planId: plan.id,
-      iamRoleArn: backupRole.roleArn,
-      resources: [dataVolume.arn],
+      volumeArn: dataVolume.arn,
+      timeUtc: props.snapshotTimeUtc,
+      retentionDays: props.snapshotRetentionDays,
     });
 
     this.endpointUrl = `http://${this.hostname}:${QDRANT_HTTP_PORT}`;
     this.grpcEndpoint = `${this.hostname}:${QDRANT_GRPC_PORT}`;
     this.apiKeySecretArn = this.apiKey.secretArn;
-    this.securityGroupId = this.securityGroup.securityGroupId;
+    this.securityGroupId = securityGroup.securityGroupId;
     this.instanceId = instance.id;
     this.dataVolumeId = dataVolume.id;
     this.privateZoneId = zone.zoneId;
     this.logGroupName = logGroup.logGroupName;
-  }
-
-  /** Admits a client security group to Qdrant's REST (6333) and gRPC (6334) ports. Idempotent. */
-  public allowFrom(securityGroupId: string, description = "application"): void {
-    if (this.allowed.has(securityGroupId)) return;
-    this.allowed.add(securityGroupId);
-    this.securityGroup.allowIngress({ securityGroupId }, QDRANT_HTTP_PORT, `Qdrant REST from ${description}`);
-    this.securityGroup.allowIngress({ securityGroupId }, QDRANT_GRPC_PORT, `Qdrant gRPC from ${description}`);
+    this.alarmTargets = {
+      instanceId: this.instanceId,
+      memoryDimensions: this.memoryMetricDimensions(),
+      diskDimensions: this.diskMetricDimensions(),
+    };
+    this.outputs = {
+      qdrant_endpoint: {
+        value: this.endpointUrl,
+        description: "Qdrant REST endpoint (private DNS; gRPC on 6334)",
+      },
+      qdrant_api_key_secret_arn: {
+        value: this.apiKeySecretArn,
+        description: "Secrets Manager ARN of the Qdrant API key (sent in the api-key header)",
+      },
+    };
   }
 
   /** Lets a role read the API key (e.g. an ECS task execution role injecting it as a secret). */
@@ -334,16 +294,6 @@ export class Database extends Construct {
   public memoryMetricDimensions(): Record<string, string> {
     return { InstanceId: this.instanceId };
   }
-}
-
-/**
- * Trust for an AWS service without source conditions: EC2 (instance profiles) and AWS Backup assume
- * their roles without aws:SourceAccount/SourceArn context, so those conditions would break them.
- */
-function plainServiceTrust(service: string): string {
-  return policyDocument([
-    { actions: ["sts:AssumeRole"], resources: [], principals: { Service: service } },
-  ]).replace(/,"Resource":\[\]/g, "");
 }
 
 function validate(p: DatabaseProps, iops: number, throughput: number): void {

@@ -1,25 +1,33 @@
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { ALB_TLS_POLICIES } from "../../environments/schema";
-import type { KmsKey } from "../security/kms-key";
+import type { ServiceLoadBalancing } from "../ecs/service";
+import type { INetwork } from "../networking/network";
+import type { Platform, TierOutputs } from "../platform";
+import type { Connections, IConnectable } from "../security/connections";
 import { SecurityGroup } from "../security/security-group";
 import { ListenerCertificate } from "./certificate";
-import { type ErrorPage, PAGE_CONTENT_TYPE, loadErrorPages } from "./error-pages";
+import { loadErrorPages } from "./error-pages";
+import { addListeners } from "./listeners";
 import { WebApplicationFirewall } from "./waf";
+
+/** TLS policies that pass CKV_AWS_103, CKV2_AWS_74 and trivy AWS-0047 (TLS 1.2+ with forward secrecy). */
+export const ALB_TLS_POLICIES = [
+  "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+] as const;
+export type AlbTlsPolicy = (typeof ALB_TLS_POLICIES)[number];
 
 /** LB and target-group names: <= 32 chars of A-Z a-z 0-9 and '-', no leading/trailing '-' (TPA#1968). */
 const LB_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
 /** aws_lb_target_group.name_prefix: at most 6 characters. */
 export const TARGET_GROUP_NAME_PREFIXES = { primary: "api-", alternate: "alt-" } as const;
 
-/** Listener-rule priorities on the HTTPS listener (lower wins). */
-export const RULE_PRIORITY = { maintenance: 1, forward: 10 } as const;
+export { RULE_PRIORITY } from "./listeners";
 
 /** Where the ALB writes access (and connection) logs; the bucket policy must admit ELB log delivery. */
 export interface AlbLogsTarget {
@@ -32,20 +40,14 @@ export interface AlbLogsTarget {
 }
 
 export interface LoadBalancerProps {
-  /** ALB name: <= 32 chars of A-Z, a-z, 0-9 and '-', not starting with "internal-" (e.g. air-applied-ai-alb). */
-  readonly name: string;
-  /** WAF web ACL name; WAF logs go to the log group aws-waf-logs-<wafName>. */
-  readonly wafName: string;
-  readonly accountId: string;
-  readonly vpcId: string;
-  /** Public subnets for the ALB, at least two in distinct AZs. */
-  readonly publicSubnetIds: readonly string[];
-  /** The AZ of each public subnet, in the same order (validated: >= 2 distinct AZs). */
-  readonly subnetAvailabilityZones: readonly string[];
-  /** CMK for the WAF log group. */
-  readonly key: KmsKey;
-  /** Retention (days) of the WAF log group (config logging.retentionDays). */
-  readonly logRetentionDays: number;
+  /** Names, and the CMK and retention of the WAF log group. */
+  readonly platform: Platform;
+  /** The ALB runs in the public subnets: at least two, in distinct AZs. */
+  readonly network: INetwork;
+  /** ALB name: <= 32 chars of A-Z, a-z, 0-9 and '-', not starting with "internal-". @default platform.name("alb") */
+  readonly name?: string;
+  /** WAF web ACL name; WAF logs go to the log group aws-waf-logs-<wafName>. @default platform.name("waf") */
+  readonly wafName?: string;
   /** Access-log destination (and the bucket policy the ALB waits for). */
   readonly accessLogs: AlbLogsTarget;
   /** Connection-log prefix in the access-log bucket (same bucket policy must cover it). @default no connection logs */
@@ -57,7 +59,7 @@ export interface LoadBalancerProps {
   /** Existing ISSUED ACM certificate in us-east-2. Exactly one of this or hostedZoneName. */
   readonly certificateArn?: string;
   /** HTTPS listener TLS policy. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
-  readonly tlsPolicy?: (typeof ALB_TLS_POLICIES)[number];
+  readonly tlsPolicy?: AlbTlsPolicy;
   /** Idle connection timeout, 1-4000 s. @default 60 */
   readonly idleTimeoutSeconds?: number;
   /** ALB deletion protection (prod: true). */
@@ -93,7 +95,7 @@ export interface LoadBalancerProps {
  * Host (scanners hitting the ALB's IPs or raw DNS name never reach the app). Toggling maintenance mode
  * adds or removes one rule; the listener itself is never replaced.
  */
-export class LoadBalancer extends Construct {
+export class LoadBalancer extends Construct implements IConnectable {
   public readonly albArn: string;
   /** "app/<name>/<id>": the LoadBalancer dimension of CloudWatch metrics. */
   public readonly albArnSuffix: string;
@@ -118,35 +120,50 @@ export class LoadBalancer extends Construct {
   public readonly certificateArn: string;
   /** Full name of the DNS alias record, when a hosted zone is configured. */
   public readonly domainName: string;
-  private readonly securityGroup: SecurityGroup;
-  private readonly egressTargets = new Set<string>();
+  /** The ALB's security group: targets admit it with `lb.connections.allowTo(service)` (both ends). */
+  public readonly connections: Connections;
+  /** What an ECS service behind this ALB needs (target groups, listener rule, the ALB's connections). */
+  public readonly serviceTarget: ServiceLoadBalancing;
+  /** What the alarms watch: the ALB and target group ARN suffixes (CloudWatch dimensions). */
+  public readonly alarmTargets: {
+    readonly arnSuffix: string;
+    readonly targetGroupArnSuffix: string;
+    readonly alternateTargetGroupArnSuffix?: string;
+  };
+  /** Root outputs: alb_dns_name. */
+  public readonly outputs: TierOutputs;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    validate(props);
+    const { platform, network } = props;
+    const name = props.name ?? platform.name("alb");
+    validate(props, name);
     const pages = loadErrorPages(props.errorPagesDir);
     this.domainName = props.domainName;
 
     // Security group: HTTPS from anywhere (the seed); HTTP from anywhere only to be redirected to HTTPS.
-    this.securityGroup = new SecurityGroup(this, "security-group", {
-      vpcId: props.vpcId,
-      name: props.name,
-      description: `${props.name}: HTTPS (and HTTP for the redirect only) from the internet; egress only to the service`,
+    const securityGroup = new SecurityGroup(this, "security-group", {
+      vpcId: network.vpcId,
+      name,
+      description: `${name}: HTTPS (and HTTP for the redirect only) from the internet; egress only to the service`,
+      peerName: "alb",
+      peerDescription: "the ALB",
     });
-    this.securityGroup.allowIngress({ cidr: "0.0.0.0/0" }, 443, "HTTPS from the internet");
-    this.securityGroup.allowIngress(
+    this.connections = securityGroup.connections;
+    securityGroup.allowIngress({ cidr: "0.0.0.0/0" }, 443, "HTTPS from the internet");
+    securityGroup.allowIngress(
       { cidr: "0.0.0.0/0" },
       80,
       "HTTP from the internet, only answered with a 301 redirect to HTTPS",
     );
-    this.securityGroupId = this.securityGroup.securityGroupId;
+    this.securityGroupId = securityGroup.securityGroupId;
 
     const alb = new Lb(this, "alb", {
-      name: props.name,
+      name,
       internal: false,
       loadBalancerType: "application",
       ipAddressType: "ipv4",
-      subnets: [...props.publicSubnetIds],
+      subnets: [...network.publicSubnetIds],
       securityGroups: [this.securityGroupId],
       enableHttp2: true,
       dropInvalidHeaderFields: true,
@@ -182,7 +199,7 @@ export class LoadBalancer extends Construct {
         protocol: "HTTP",
         protocolVersion: "HTTP1",
         port: props.targetPort,
-        vpcId: props.vpcId,
+        vpcId: network.vpcId,
         deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
         loadBalancingAlgorithmType: "least_outstanding_requests",
         healthCheck: {
@@ -196,7 +213,7 @@ export class LoadBalancer extends Construct {
           healthyThreshold: 2,
           unhealthyThreshold: 3,
         },
-        tags: { Name: `${props.name}-${id}` },
+        tags: { Name: `${name}-${id}` },
         lifecycle: { createBeforeDestroy: true },
       });
     const primary = targetGroup("target-group", TARGET_GROUP_NAME_PREFIXES.primary);
@@ -211,71 +228,19 @@ export class LoadBalancer extends Construct {
     const certificate = this.certificate(props);
     this.certificateArn = certificate.certificateArn;
 
-    const https = new LbListener(this, "https", {
+    const { https, forward } = addListeners(this, {
+      name,
       loadBalancerArn: alb.arn,
-      port: 443,
-      protocol: "HTTPS",
-      sslPolicy: props.tlsPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
       certificateArn: certificate.certificateArn,
-      // Security headers on every response, without changing the app.
-      routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000; includeSubDomains",
-      routingHttpResponseXContentTypeOptionsHeaderValue: "nosniff",
-      routingHttpResponseServerEnabled: false,
-      defaultAction: [fixedResponse(pages.notFound)],
+      tlsPolicy: props.tlsPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      domainName: props.domainName,
+      pages,
+      primaryTargetGroupArn: primary.arn,
+      alternateTargetGroupArn: alternate?.arn,
+      maintenanceMode: props.maintenanceMode ?? false,
     });
     this.httpsListenerArn = https.arn;
-
-    new LbListener(this, "http", {
-      loadBalancerArn: alb.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultAction: [
-        {
-          type: "redirect",
-          redirect: {
-            protocol: "HTTPS",
-            port: "443",
-            host: "#{host}",
-            path: "/#{path}",
-            query: "#{query}",
-            statusCode: "HTTP_301",
-          },
-        },
-      ],
-    });
-
-    const forward = new LbListenerRule(this, "forward", {
-      listenerArn: https.arn,
-      priority: RULE_PRIORITY.forward,
-      condition: [{ hostHeader: { values: [props.domainName] } }],
-      action: [
-        alternate
-          ? {
-              type: "forward",
-              forward: {
-                targetGroup: [
-                  { arn: primary.arn, weight: 100 },
-                  { arn: alternate.arn, weight: 0 },
-                ],
-              },
-            }
-          : { type: "forward", targetGroupArn: primary.arn },
-      ],
-      tags: { Name: `${props.name}-forward` },
-      // ECS-native blue/green shifts these weights during a deployment; Terraform must not reset them.
-      ...(alternate ? { lifecycle: { ignoreChanges: ["action"] } } : {}),
-    });
     this.productionListenerRuleArn = forward.arn;
-
-    if (props.maintenanceMode) {
-      new LbListenerRule(this, "maintenance", {
-        listenerArn: https.arn,
-        priority: RULE_PRIORITY.maintenance,
-        condition: [{ pathPattern: { values: ["/*"] } }],
-        action: [fixedResponse(pages.maintenance)],
-        tags: { Name: `${props.name}-maintenance` },
-      });
-    }
     this.listenerDependencies = [https, forward];
 
     if (props.hostedZoneName) {
@@ -288,27 +253,34 @@ export class LoadBalancer extends Construct {
     }
 
     const waf = new WebApplicationFirewall(this, "waf", {
-      name: props.wafName,
-      accountId: props.accountId,
+      name: props.wafName ?? platform.name("waf"),
+      platform,
       loadBalancerArn: alb.arn,
       rateLimit: props.wafRateLimit,
       blockedPage: pages.blocked,
       rateLimitedPage: pages.rateLimited,
-      key: props.key,
-      logRetentionDays: props.logRetentionDays,
     });
     this.webAclArn = waf.webAclArn;
-  }
 
-  /**
-   * Lets the ALB reach a target security group on `port` (its only egress). The target's own group must
-   * admit this one (`allowIngress({ securityGroupId: alb.securityGroupId }, port, ...)`).
-   */
-  public allowTrafficTo(securityGroupId: string, port: number): void {
-    const key = `${securityGroupId}:${port}`;
-    if (this.egressTargets.has(key)) return;
-    this.egressTargets.add(key);
-    this.securityGroup.allowEgress({ securityGroupId }, port, `To the service targets on ${port}/tcp`);
+    this.serviceTarget = {
+      connections: this.connections,
+      targetGroupArn: this.targetGroupArn,
+      listenerDependencies: this.listenerDependencies,
+      alternateTargetGroupArn: this.alternateTargetGroupArn,
+      productionListenerRuleArn: this.productionListenerRuleArn,
+      listenerArn: this.httpsListenerArn,
+    };
+    this.alarmTargets = {
+      arnSuffix: this.albArnSuffix,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
+      alternateTargetGroupArnSuffix: this.alternateTargetGroupArnSuffix,
+    };
+    this.outputs = {
+      alb_dns_name: {
+        value: this.albDnsName,
+        description: "ALB DNS name (target of the domain's alias record)",
+      },
+    };
   }
 
   private zoneCache?: DataAwsRoute53Zone;
@@ -327,38 +299,28 @@ export class LoadBalancer extends Construct {
   }
 }
 
-function fixedResponse(page: ErrorPage) {
-  return {
-    type: "fixed-response",
-    fixedResponse: {
-      contentType: PAGE_CONTENT_TYPE.alb,
-      messageBody: page.content,
-      statusCode: String(page.statusCode),
-    },
-  };
-}
-
-function validate(props: LoadBalancerProps): void {
+function validate(props: LoadBalancerProps, name: string): void {
   const fail = (field: string, value: unknown, rule: string) => {
-    throw new Error(`LoadBalancer ${props.name}: ${field} = ${JSON.stringify(value)}: ${rule}`);
+    throw new Error(`LoadBalancer ${name}: ${field} = ${JSON.stringify(value)}: ${rule}`);
   };
-  if (!LB_NAME.test(props.name) || props.name.startsWith("internal-"))
+  if (!LB_NAME.test(name) || name.startsWith("internal-"))
     fail(
       "name",
-      props.name,
+      name,
       "must be 1-32 chars of A-Z, a-z, 0-9 and '-', not starting or ending with '-' or starting with \"internal-\"",
     );
-  if (props.publicSubnetIds.length !== props.subnetAvailabilityZones.length)
+  const { publicSubnetIds, availabilityZones } = props.network;
+  if (publicSubnetIds.length !== availabilityZones.length)
     fail(
-      "subnetAvailabilityZones",
-      props.subnetAvailabilityZones,
-      `must give the AZ of each of the ${props.publicSubnetIds.length} public subnets`,
+      "network.availabilityZones",
+      availabilityZones,
+      `must give the AZ of each of the ${publicSubnetIds.length} public subnets`,
     );
-  const azs = new Set(props.subnetAvailabilityZones);
-  if (azs.size < 2 || azs.size !== props.subnetAvailabilityZones.length)
+  const azs = new Set(availabilityZones);
+  if (azs.size < 2 || azs.size !== availabilityZones.length)
     fail(
-      "subnetAvailabilityZones",
-      props.subnetAvailabilityZones,
+      "network.availabilityZones",
+      availabilityZones,
       "must be at least two distinct AZs, one subnet each (an ALB needs subnets in two or more AZs, at most one per AZ)",
     );
   if (!props.hostedZoneName === !props.certificateArn)

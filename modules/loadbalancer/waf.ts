@@ -5,8 +5,8 @@ import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-w
 import { Construct } from "constructs";
 import { policyDocument } from "../../lib/iam";
 import { REGION } from "../../lib/naming";
-import { EncryptedLogGroup } from "../monitoring/log-group";
-import type { KmsKey } from "../security/kms-key";
+import { type Platform, StackContext } from "../platform";
+import { EncryptedLogGroup } from "../security/log-group";
 import { type ErrorPage, PAGE_CONTENT_TYPE } from "./error-pages";
 
 /** WAF requires CloudWatch Logs destinations to be named like this (TPA#32262). */
@@ -83,7 +83,8 @@ const RATE_LIMITED = "rate-limited";
 export interface WebApplicationFirewallProps {
   /** Web ACL name (1-128 chars of A-Z a-z 0-9 _ -); also the metric prefix and log-group suffix. */
   readonly name: string;
-  readonly accountId: string;
+  /** The CMK and retention of the WAF log group. */
+  readonly platform: Platform;
   /** The ALB to protect. */
   readonly loadBalancerArn: string;
   /** Requests per client IP per 5 minutes before the rate rule answers 429 (WAF minimum 10). */
@@ -92,10 +93,6 @@ export interface WebApplicationFirewallProps {
   readonly blockedPage: ErrorPage;
   /** Body of the 429 (rate limit) response. */
   readonly rateLimitedPage: ErrorPage;
-  /** CMK for the WAF log group. */
-  readonly key: KmsKey;
-  /** Retention (days) of the WAF log group (config logging.retentionDays). */
-  readonly logRetentionDays: number;
 }
 
 /**
@@ -193,10 +190,10 @@ export class WebApplicationFirewall extends Construct {
     });
 
     const logs = new EncryptedLogGroup(this, "logs", {
+      platform: props.platform,
       name: `${WAF_LOG_GROUP_PREFIX}${props.name}`,
-      key: props.key,
-      retentionInDays: props.logRetentionDays,
     });
+    const accountId = StackContext.of(this).accountId;
     this.logGroupName = logs.logGroupName;
     // WAF delivers through CloudWatch Logs vended-log delivery. It would add this resource policy itself
     // when the deployer may call logs:PutResourcePolicy; declaring it keeps it in code and scoped.
@@ -209,8 +206,8 @@ export class WebApplicationFirewall extends Construct {
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
           resources: [`${logs.logGroupArn}:log-stream:*`],
           conditions: {
-            StringEquals: { "aws:SourceAccount": props.accountId },
-            ArnLike: { "aws:SourceArn": `arn:aws:logs:${REGION}:${props.accountId}:*` },
+            StringEquals: { "aws:SourceAccount": accountId },
+            ArnLike: { "aws:SourceArn": `arn:aws:logs:${REGION}:${accountId}:*` },
           },
         },
       ]),

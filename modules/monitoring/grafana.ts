@@ -8,7 +8,7 @@
 import { GrafanaWorkspace as GrafanaWorkspaceResource } from "@cdktf/provider-aws/lib/grafana-workspace";
 import { Construct } from "constructs";
 import { REGION } from "../../lib/naming";
-import type { KmsKey } from "../security/kms-key";
+import { type Platform, StackContext } from "../platform";
 import { ServiceRole } from "../security/service-role";
 import type { PrometheusWorkspace } from "./prometheus";
 
@@ -47,14 +47,13 @@ function cloudwatchReadScoped(accountId: string): { actions: string[]; resources
 }
 
 export interface GrafanaProps {
-  readonly namePrefix: string;
-  readonly accountId: string;
+  /** Workspace and role names (namePrefix), and the CMK of the alert topic and the AMP workspace. */
+  readonly platform: Platform;
   /** "AWS_SSO" needs IAM Identity Center enabled in the account; "SAML" needs a SAML configuration. */
   readonly authentication: GrafanaAuthentication;
   readonly prometheus: PrometheusWorkspace;
-  /** Alert topic (Grafana alerting's SNS contact point) and its CMK. */
+  /** Alert topic (Grafana alerting's SNS contact point), encrypted with the platform key. */
   readonly alertTopicArn: string;
-  readonly key: KmsKey;
 }
 
 export class Grafana extends Construct {
@@ -69,30 +68,31 @@ export class Grafana extends Construct {
       throw new Error(
         `Grafana: authentication = "${props.authentication}": must be one of ${GRAFANA_AUTHENTICATION_PROVIDERS.join(", ")}`,
       );
+    const { platform } = props;
+    const accountId = StackContext.of(this).accountId;
     const role = new ServiceRole(this, "role", {
-      roleName: `${props.namePrefix}-grafana`,
+      roleName: platform.name("grafana"),
       description: "Managed Grafana: query AMP, read CloudWatch, publish alerts",
       servicePrincipal: "grafana.amazonaws.com",
-      accountId: props.accountId,
     });
     props.prometheus.grantQuery(role);
     role.addToPolicy({
       actions: ["kms:Decrypt"],
-      resources: [props.key.keyArn],
+      resources: [platform.key.keyArn],
       conditions: { StringEquals: { "kms:ViaService": `aps.${REGION}.amazonaws.com` } },
     });
     role.addToPolicy({ actions: CLOUDWATCH_READ_UNSCOPED, resources: ["*"] });
-    for (const statement of cloudwatchReadScoped(props.accountId)) role.addToPolicy(statement);
+    for (const statement of cloudwatchReadScoped(accountId)) role.addToPolicy(statement);
     role.addToPolicy({
       actions: ["logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields", "logs:GetLogEvents"],
-      resources: [`arn:aws:logs:${REGION}:${props.accountId}:log-group:*`],
+      resources: [`arn:aws:logs:${REGION}:${accountId}:log-group:*`],
     });
     role.addToPolicy({ actions: ["sns:Publish"], resources: [props.alertTopicArn] });
-    role.addToPolicy({ actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [props.key.keyArn] });
+    role.addToPolicy({ actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [platform.key.keyArn] });
 
     const workspace = new GrafanaWorkspaceResource(this, "workspace", {
-      name: props.namePrefix,
-      description: `${props.namePrefix}: API, vector search, cache and resource dashboards`,
+      name: platform.namePrefix,
+      description: `${platform.namePrefix}: API, vector search, cache and resource dashboards`,
       accountAccessType: "CURRENT_ACCOUNT",
       authenticationProviders: [props.authentication],
       permissionType: "SERVICE_MANAGED",

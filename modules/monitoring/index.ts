@@ -5,7 +5,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { policyDocument } from "../../lib/iam";
-import type { KmsKey } from "../security/kms-key";
+import { type Platform, StackContext, type TierOutputs } from "../platform";
 import {
   ALARM_PERIOD_SECONDS,
   type AlarmSpec,
@@ -17,12 +17,14 @@ import {
 import { CostBudget } from "./budget";
 import { buildCloudWatchDashboard } from "./dashboards";
 import { Grafana, type GrafanaAuthentication } from "./grafana";
-import { AdotCollector, type CollectorTargets, PrometheusWorkspace } from "./prometheus";
+import { AdotCollector, type CollectorTargets } from "./collector";
+import { PrometheusWorkspace } from "./prometheus";
 
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
 export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
 export { CLOUDWATCH_METRICS, GRAFANA_DASHBOARD_FILES, PROMETHEUS_METRICS } from "./dashboards";
-export { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "./log-group";
+export { type AlarmTargets, type Thresholds } from "./alarms";
+export { AdotCollector, type CollectorTargets, renderCollectorConfig } from "./collector";
 
 /** Service principals that publish to the alert topic: CloudWatch alarms and AWS Budgets. */
 export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
@@ -31,13 +33,13 @@ const PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface MonitoringProps {
-  /** Prefix for names, e.g. "air-applied-ai" (prod) or "air-applied-ai-dev". */
-  readonly namePrefix: string;
+  /**
+   * Names (`<prefix>-alerts`, the dashboard `<prefix>`, ...), log retention, and the CMK of the alert
+   * topic, the AMP workspace and the log groups (its policy is extended for CloudWatch and Budgets).
+   */
+  readonly platform: Platform;
   /** Environment name (budget cost filter on the Environment tag). */
   readonly environment: string;
-  readonly accountId: string;
-  /** The project CMK: alert topic, AMP workspace and log groups. Its policy is extended for CloudWatch and Budgets. */
-  readonly key: KmsKey;
   /** E-mail addresses subscribed to the alert topic (1-10). */
   readonly alarmEmails: readonly string[];
   /** Alarm thresholds (config monitoring.thresholds). */
@@ -52,7 +54,7 @@ export interface MonitoringProps {
   readonly ecs?: AlarmTargets["ecs"];
   /** Redis replication group and member cluster ids (`<id>-001`, ...). */
   readonly redis?: AlarmTargets["redis"];
-  /** Qdrant instance id and its CWAgent metric dimensions (Database.memoryMetricDimensions()/diskMetricDimensions()). */
+  /** Qdrant instance id and its CWAgent metric dimensions (database.alarmTargets). */
   readonly qdrant?: AlarmTargets["qdrant"];
   /** Work queue and dead-letter queue names. */
   readonly queue?: AlarmTargets["queue"];
@@ -60,8 +62,6 @@ export interface MonitoringProps {
   readonly natGatewayIds?: readonly string[];
   /** Where the ADOT collector runs and what it scrapes; no collector without it. @default none */
   readonly collector?: CollectorTargets;
-  /** Retention (days) of the AMP workspace and ADOT collector log groups (config logging.retentionDays). */
-  readonly logRetentionDays: number;
 }
 
 /**
@@ -81,20 +81,24 @@ export class Monitoring extends Construct {
   public readonly budgetName: string;
   /** Values for the Grafana dashboards' variables (scripts/provision-grafana.mjs). */
   public readonly grafanaVariables: Record<string, string>;
+  /** Root outputs: alert_topic_arn, cloudwatch_dashboard_name, prometheus_endpoint, grafana_endpoint, grafana_dashboard_variables. */
+  public readonly outputs: TierOutputs;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     validate(props);
+    const { platform } = props;
+    const namePrefix = platform.namePrefix;
 
     // --- Alert topic ------------------------------------------------------------------------------
     for (const principal of ALERT_PUBLISHERS) {
       const sid = principal.startsWith("cloudwatch") ? "AllowCloudWatchAlarms" : "AllowBudgets";
-      props.key.allowService(sid, principal, PUBLISHER_KEY_ACTIONS);
+      platform.key.allowService(sid, principal, PUBLISHER_KEY_ACTIONS);
     }
     const topic = new SnsTopic(this, "alerts", {
-      name: `${props.namePrefix}-alerts`,
-      displayName: `${props.namePrefix} alerts`,
-      kmsMasterKeyId: props.key.keyArn,
+      name: platform.name("alerts"),
+      displayName: `${namePrefix} alerts`,
+      kmsMasterKeyId: platform.key.keyArn,
     });
     new SnsTopicPolicy(this, "alerts-policy", {
       arn: topic.arn,
@@ -104,7 +108,7 @@ export class Monitoring extends Construct {
           principals: { Service: service },
           actions: ["SNS:Publish"],
           resources: [topic.arn],
-          conditions: { StringEquals: { "aws:SourceAccount": props.accountId } },
+          conditions: { StringEquals: { "aws:SourceAccount": StackContext.of(this).accountId } },
         })),
       ),
     });
@@ -131,46 +135,37 @@ export class Monitoring extends Construct {
       const alarm = new CloudwatchMetricAlarm(
         this,
         `alarm-${spec.id}`,
-        alarmArgs(props.namePrefix, spec, topic.arn),
+        alarmArgs(namePrefix, spec, topic.arn),
       );
       this.alarmNames[spec.id] = alarm.alarmName;
     }
 
     // --- CloudWatch dashboard ---------------------------------------------------------------------
     const dashboard = new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: props.namePrefix,
+      dashboardName: namePrefix,
       dashboardBody: buildCloudWatchDashboard(targets),
     });
     this.dashboardName = dashboard.dashboardName;
 
     // --- Prometheus, collector, Grafana -----------------------------------------------------------
-    this.prometheus = new PrometheusWorkspace(this, "prometheus", {
-      namePrefix: props.namePrefix,
-      key: props.key,
-      logRetentionDays: props.logRetentionDays,
-    });
+    this.prometheus = new PrometheusWorkspace(this, "prometheus", { platform });
     if (props.collector) {
       this.collector = new AdotCollector(this, "collector", {
-        namePrefix: props.namePrefix,
-        accountId: props.accountId,
-        key: props.key,
+        platform,
         workspace: this.prometheus,
-        logRetentionDays: props.logRetentionDays,
         ...props.collector,
       });
     }
     this.grafana = new Grafana(this, "grafana", {
-      namePrefix: props.namePrefix,
-      accountId: props.accountId,
+      platform,
       authentication: props.grafanaAuthentication ?? "AWS_SSO",
       prometheus: this.prometheus,
       alertTopicArn: topic.arn,
-      key: props.key,
     });
 
     // --- Budget -----------------------------------------------------------------------------------
     this.budgetName = new CostBudget(this, "budget", {
-      name: `${props.namePrefix}-monthly`,
+      name: platform.name("monthly"),
       environment: props.environment,
       monthlyLimitUsd: props.monthlyBudgetUsd,
       topicArn: topic.arn,
@@ -185,6 +180,22 @@ export class Monitoring extends Construct {
       qdrant_instance: props.qdrant?.instanceId ?? "",
       queue: props.queue?.queueName ?? "",
       dlq: props.queue?.dlqName ?? "",
+    };
+    this.outputs = {
+      alert_topic_arn: {
+        value: this.alertTopicArn,
+        description: "SNS topic of alarms and budget notifications",
+      },
+      cloudwatch_dashboard_name: { value: this.dashboardName, description: "CloudWatch dashboard name" },
+      prometheus_endpoint: {
+        value: this.prometheus.prometheusEndpoint,
+        description: "AMP workspace endpoint",
+      },
+      grafana_endpoint: { value: this.grafana.endpoint, description: "Managed Grafana workspace URL (host)" },
+      grafana_dashboard_variables: {
+        value: this.grafanaVariables,
+        description: "Values of the Grafana dashboards' variables (scripts/provision-grafana.mjs)",
+      },
     };
   }
 }

@@ -1,44 +1,23 @@
 /**
- * Amazon Managed Service for Prometheus: the workspace (CMK, logging to an encrypted log group) and
- * the ADOT collector that fills it: one small Fargate service owned by this module. It discovers the
- * FastAPI tasks with the ADOT `ecs_observer` extension and scrapes their /metrics, scrapes Qdrant's
- * /metrics with the API key (Qdrant accepts `Authorization: Bearer <key>` as well as `api-key`), and
- * remote-writes to the workspace with SigV4 through a role that may only write to this workspace.
- *
- * Why a service and not a sidecar in every API task: Qdrant must be scraped exactly once (N sidecars
- * would write N copies of the same series and AMP rejects the duplicates), and the collector's
- * lifecycle, image and IAM stay out of the application's task definition.
+ * Amazon Managed Service for Prometheus: the workspace (CMK, logging to an encrypted log group). The
+ * ADOT collector that fills it is in collector.ts.
  */
-import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { PrometheusWorkspace as AmpWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
 import { Construct } from "constructs";
 import type { IGrantable } from "../../lib/iam";
-import { REGION } from "../../lib/naming";
-import type { KmsKey } from "../security/kms-key";
-import { SecurityGroup } from "../security/security-group";
-import { ServiceRole } from "../security/service-role";
-import { EncryptedLogGroup } from "./log-group";
+import type { Platform } from "../platform";
+import { EncryptedLogGroup } from "../security/log-group";
 
-/** ADOT collector image (pinned; multi-arch, the task runs on ARM64). */
-export const ADOT_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.47.0";
-/** Scrape interval: the seed's 1-minute metric resolution (AMP bills per ingested sample). */
-export const SCRAPE_INTERVAL = "60s";
-/** Where ecs_observer writes the discovered FastAPI targets: a task volume (the root filesystem is read-only). */
-const SD_DIR = "/etc/ecs-sd";
-const SD_FILE = `${SD_DIR}/targets.yaml`;
-/** Environment variable the ECS agent fills from Secrets Manager with the Qdrant API key. */
-export const QDRANT_API_KEY_ENV = "QDRANT_API_KEY";
-/** Terraform renders "$${" as a literal "${" (the collector's own env-var syntax). */
-const LITERAL_DOLLAR_BRACE = "$${";
+export {
+  AdotCollector,
+  type AdotCollectorProps,
+  type CollectorTargets,
+  renderCollectorConfig,
+} from "./collector";
 
 export interface PrometheusWorkspaceProps {
-  /** Workspace alias and log-group name stem, e.g. "air-applied-ai-prod". */
-  readonly namePrefix: string;
-  /** CMK for the workspace data and its log group. */
-  readonly key: KmsKey;
-  /** Retention (days) of the workspace's log group (config logging.retentionDays). */
-  readonly logRetentionDays: number;
+  /** Workspace alias and log-group name stem (namePrefix), the CMK of its data and log group, retention. */
+  readonly platform: Platform;
 }
 
 /** The AMP workspace, encrypted with the CMK, logging rule/alert-manager events to an encrypted group. */
@@ -53,14 +32,14 @@ export class PrometheusWorkspace extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusWorkspaceProps) {
     super(scope, id);
     // /aws/vendedlogs/ keeps the account's CloudWatch Logs resource policy small (vended-log delivery).
+    const { platform } = props;
     const logs = new EncryptedLogGroup(this, "logs", {
-      name: `/aws/vendedlogs/prometheus/${props.namePrefix}`,
-      key: props.key,
-      retentionInDays: props.logRetentionDays,
+      platform,
+      name: `/aws/vendedlogs/prometheus/${platform.namePrefix}`,
     });
     const workspace = new AmpWorkspace(this, "workspace", {
-      alias: props.namePrefix,
-      kmsKeyArn: props.key.keyArn,
+      alias: platform.namePrefix,
+      kmsKeyArn: platform.key.keyArn,
       // The API wants the ARN of the group's streams: it must end with ":*" (TPA PR#27213).
       loggingConfiguration: { logGroupArn: `${logs.logGroupArn}:*` },
     });
@@ -88,275 +67,5 @@ export class PrometheusWorkspace extends Construct {
       ],
       resources: [this.workspaceArn],
     });
-  }
-}
-
-export interface CollectorConfigProps {
-  readonly remoteWriteUrl: string;
-  /** ECS cluster (name) and service whose tasks expose /metrics on `appPort`. */
-  readonly clusterName: string;
-  readonly appServiceName: string;
-  readonly appPort: number;
-  /** Qdrant REST host:port (its /metrics needs the API key). */
-  readonly qdrantTarget: string;
-}
-
-/**
- * The collector configuration (AOT_CONFIG_CONTENT). JSON is YAML, so it is rendered with
- * JSON.stringify: no YAML library at synth time and no indentation bugs. The Qdrant key is the
- * collector's `${env:QDRANT_API_KEY}` reference, written as "$${" so Terraform leaves it alone.
- */
-export function renderCollectorConfig(p: CollectorConfigProps): string {
-  const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return JSON.stringify({
-    extensions: {
-      health_check: {},
-      sigv4auth: { region: REGION, service: "aps" },
-      ecs_observer: {
-        cluster_name: p.clusterName,
-        cluster_region: REGION,
-        result_file: SD_FILE,
-        refresh_interval: SCRAPE_INTERVAL,
-        services: [
-          {
-            name_pattern: `^${escapeRegex(p.appServiceName)}$`,
-            metrics_ports: [p.appPort],
-            job_name: "fastapi",
-          },
-        ],
-      },
-    },
-    receivers: {
-      prometheus: {
-        config: {
-          global: { scrape_interval: SCRAPE_INTERVAL, scrape_timeout: "10s" },
-          scrape_configs: [
-            {
-              job_name: "fastapi",
-              metrics_path: "/metrics",
-              file_sd_configs: [{ files: [SD_FILE] }],
-              relabel_configs: [
-                {
-                  source_labels: ["__meta_ecs_cluster_name"],
-                  action: "replace",
-                  target_label: "ecs_cluster",
-                },
-                {
-                  source_labels: ["__meta_ecs_service_name"],
-                  action: "replace",
-                  target_label: "ecs_service",
-                },
-              ],
-            },
-            {
-              job_name: "qdrant",
-              metrics_path: "/metrics",
-              scheme: "http",
-              authorization: {
-                type: "Bearer",
-                credentials: `${LITERAL_DOLLAR_BRACE}env:${QDRANT_API_KEY_ENV}}`,
-              },
-              static_configs: [{ targets: [p.qdrantTarget] }],
-            },
-          ],
-        },
-      },
-    },
-    processors: { batch: { timeout: "30s" } },
-    exporters: {
-      prometheusremotewrite: {
-        endpoint: p.remoteWriteUrl,
-        auth: { authenticator: "sigv4auth" },
-      },
-    },
-    service: {
-      extensions: ["health_check", "sigv4auth", "ecs_observer"],
-      pipelines: {
-        metrics: { receivers: ["prometheus"], processors: ["batch"], exporters: ["prometheusremotewrite"] },
-      },
-    },
-  });
-}
-
-/** What the collector runs next to and scrapes: the application service and Qdrant. */
-export interface CollectorTargets {
-  readonly vpcId: string;
-  /** Private subnets the collector task runs in. */
-  readonly subnetIds: readonly string[];
-  /** The application's ECS cluster (the collector runs there too) and service. */
-  readonly clusterName: string;
-  readonly clusterArn: string;
-  readonly appServiceName: string;
-  readonly appPort: number;
-  /** Security group of the application tasks (the collector's egress to their metrics port). */
-  readonly appSecurityGroupId: string;
-  /** Qdrant REST host:port, e.g. qdrant.prod.air-applied-ai.internal:6333, its security group and the API-key secret. */
-  readonly qdrantTarget: string;
-  readonly qdrantPort: number;
-  readonly qdrantSecurityGroupId: string;
-  readonly qdrantApiKeySecretArn: string;
-}
-
-export interface AdotCollectorProps extends CollectorTargets {
-  readonly namePrefix: string;
-  readonly accountId: string;
-  readonly key: KmsKey;
-  readonly workspace: PrometheusWorkspace;
-  /** Retention (days) of the collector's log group (config logging.retentionDays). */
-  readonly logRetentionDays: number;
-  /** @default ADOT_IMAGE */
-  readonly image?: string;
-}
-
-/** One Fargate task running the ADOT collector (see the file comment for why a service). */
-export class AdotCollector extends Construct {
-  /** The collector's security group: admit it to the app's metrics port and to Qdrant. */
-  public readonly securityGroupId: string;
-  public readonly serviceName: string;
-  public readonly taskRoleArn: string;
-  public readonly logGroupName: string;
-
-  constructor(scope: Construct, id: string, props: AdotCollectorProps) {
-    super(scope, id);
-    if (props.subnetIds.length === 0)
-      throw new Error("AdotCollector: subnetIds must list at least one subnet");
-    const name = `${props.namePrefix}-adot-collector`;
-    const logs = new EncryptedLogGroup(this, "logs", {
-      name: `/${props.namePrefix}/adot-collector`,
-      key: props.key,
-      retentionInDays: props.logRetentionDays,
-    });
-
-    const executionRole = new ServiceRole(this, "execution-role", {
-      roleName: `${name}-execution`,
-      description: "ADOT collector task execution: logs and the Qdrant API key",
-      servicePrincipal: "ecs-tasks.amazonaws.com",
-      accountId: props.accountId,
-    });
-    logs.grantWrite(executionRole);
-    executionRole.addToPolicy({
-      actions: ["secretsmanager:GetSecretValue"],
-      resources: [props.qdrantApiKeySecretArn],
-    });
-    props.key.grantDecrypt(executionRole);
-
-    const taskRole = new ServiceRole(this, "task-role", {
-      roleName: `${name}-task`,
-      description: "ADOT collector: remote-write to the AMP workspace, discover the API's ECS tasks",
-      servicePrincipal: "ecs-tasks.amazonaws.com",
-      accountId: props.accountId,
-    });
-    props.workspace.grantRemoteWrite(taskRole);
-    // AMP encrypts with the CMK through its own grant; allow the key only via AMP, in case it checks the caller.
-    taskRole.addToPolicy({
-      actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-      resources: [props.key.keyArn],
-      conditions: { StringEquals: { "kms:ViaService": `aps.${REGION}.amazonaws.com` } },
-    });
-    // ecs_observer: List* and DescribeTaskDefinition have no resource-level permissions (scoped to
-    // the cluster by condition where IAM allows it); Describe* of services and tasks name the cluster.
-    // Fargate only: no DescribeContainerInstances / ec2:DescribeInstances (EC2 launch type only).
-    taskRole.addToPolicy({
-      actions: ["ecs:ListTasks", "ecs:ListServices"],
-      resources: ["*"],
-      conditions: { ArnEquals: { "ecs:cluster": props.clusterArn } },
-    });
-    taskRole.addToPolicy({ actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] });
-    const arn = (kind: string) => `arn:aws:ecs:${REGION}:${props.accountId}:${kind}/${props.clusterName}/*`;
-    taskRole.addToPolicy({ actions: ["ecs:DescribeServices"], resources: [arn("service")] });
-    taskRole.addToPolicy({ actions: ["ecs:DescribeTasks"], resources: [arn("task")] });
-
-    const sg = new SecurityGroup(this, "security-group", {
-      vpcId: props.vpcId,
-      name,
-      description: "ADOT collector: scrapes the API tasks and Qdrant, writes to AMP",
-    });
-    sg.allowEgress({ securityGroupId: props.appSecurityGroupId }, props.appPort, "Scrape API /metrics");
-    sg.allowEgress(
-      { securityGroupId: props.qdrantSecurityGroupId },
-      props.qdrantPort,
-      "Scrape Qdrant /metrics",
-    );
-    sg.allowEgress(
-      { cidr: "0.0.0.0/0" },
-      443,
-      "AMP remote write, ECS API, Secrets Manager, image pull (HTTPS)",
-    );
-
-    const container = {
-      name: "adot-collector",
-      image: props.image ?? ADOT_IMAGE,
-      essential: true,
-      // Read-only root; ecs_observer writes its target file to the task volume below (the image runs
-      // as root in a scratch image, so the Fargate bind mount is writable for it).
-      readonlyRootFilesystem: true,
-      privileged: false,
-      mountPoints: [{ sourceVolume: "ecs-sd", containerPath: SD_DIR, readOnly: false }],
-      environment: [
-        {
-          name: "AOT_CONFIG_CONTENT",
-          value: renderCollectorConfig({
-            remoteWriteUrl: props.workspace.remoteWriteUrl,
-            clusterName: props.clusterName,
-            appServiceName: props.appServiceName,
-            appPort: props.appPort,
-            qdrantTarget: props.qdrantTarget,
-          }),
-        },
-      ],
-      secrets: [{ name: QDRANT_API_KEY_ENV, valueFrom: props.qdrantApiKeySecretArn }],
-      // ECS health-check commands must start with "CMD" or "CMD-SHELL"; a bare ["/healthcheck"] (the
-      // ADOT README form) is not run by the container runtime, so the task's health never leaves UNKNOWN.
-      healthCheck: {
-        command: ["CMD", "/healthcheck"],
-        interval: 30,
-        timeout: 5,
-        retries: 5,
-        startPeriod: 30,
-      },
-      logConfiguration: {
-        logDriver: "awslogs",
-        options: {
-          "awslogs-group": logs.logGroupName,
-          "awslogs-region": REGION,
-          "awslogs-stream-prefix": "adot",
-        },
-      },
-    };
-    const taskDefinition = new EcsTaskDefinition(this, "task-definition", {
-      family: name,
-      cpu: "256",
-      memory: "512",
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
-      volume: [{ name: "ecs-sd" }],
-      executionRoleArn: executionRole.roleArn,
-      taskRoleArn: taskRole.roleArn,
-      containerDefinitions: JSON.stringify([container]),
-    });
-    const service = new EcsService(this, "service", {
-      name,
-      cluster: props.clusterArn,
-      taskDefinition: taskDefinition.arn,
-      desiredCount: 1,
-      launchType: "FARGATE",
-      platformVersion: "LATEST",
-      // Stop the old collector before starting the new one: two would write the same series twice.
-      deploymentMinimumHealthyPercent: 0,
-      deploymentMaximumPercent: 100,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      networkConfiguration: {
-        subnets: [...props.subnetIds],
-        securityGroups: [sg.securityGroupId],
-        assignPublicIp: false,
-      },
-      enableExecuteCommand: false,
-      propagateTags: "SERVICE",
-    });
-    this.securityGroupId = sg.securityGroupId;
-    this.serviceName = service.name;
-    this.taskRoleArn = taskRole.roleArn;
-    this.logGroupName = logs.logGroupName;
   }
 }

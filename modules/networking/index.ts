@@ -17,15 +17,17 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import { REGION } from "../../lib/naming";
-import { DEFAULT_LOG_RETENTION_DAYS, EncryptedLogGroup } from "../monitoring/log-group";
-import type { KmsKey } from "../security/kms-key";
+import { type Platform, StackContext, type TierOutputs } from "../platform";
+import { EncryptedLogGroup } from "../security/log-group";
 import { SecurityGroup } from "../security/security-group";
 import { ServiceRole } from "../security/service-role";
+import type { INetwork } from "./network";
+
+export type { INetwork } from "./network";
 
 export interface NetworkingProps {
-  /** Prefix for names and tags, e.g. "air-applied-ai-prod". */
-  readonly namePrefix: string;
-  readonly accountId: string;
+  /** Name prefix (tags, roles), the CMK and retention of the flow-log group. */
+  readonly platform: Platform;
   /** VPC CIDR (the seed: 10.0.0.0/16). */
   readonly vpcCidr: string;
   /** AZs, one per subnet pair, in order. */
@@ -38,12 +40,8 @@ export interface NetworkingProps {
   readonly natGateways?: "one-per-az" | "single";
   /** Interface endpoint services (e.g. "ecr.api"), created in the private subnets. @default [] */
   readonly interfaceEndpoints?: readonly string[];
-  /** CMK for the flow-log group. */
-  readonly key: KmsKey;
   /** Flow-log aggregation interval (60 or 600 s). @default 600 */
   readonly flowLogAggregationSeconds?: number;
-  /** Log retention (days). @default 30 */
-  readonly logRetentionDays?: number;
 }
 
 /** Ports the public tier serves to the internet (ALB HTTPS, and HTTP only to redirect). */
@@ -65,7 +63,7 @@ const ANYWHERE = "0.0.0.0/0";
  * AZ (or one shared NAT in dev), NACLs that allow only what the stack uses, flow logs to an encrypted
  * log group, the default security group, NACL and route table locked down, and VPC endpoints.
  */
-export class Networking extends Construct {
+export class Networking extends Construct implements INetwork {
   public readonly vpcId: string;
   public readonly vpcCidr: string;
   public readonly availabilityZones: readonly string[];
@@ -75,6 +73,9 @@ export class Networking extends Construct {
   public readonly natGatewayIds: string[];
   /** Managed prefix list of the S3 gateway endpoint (for security-group egress to S3). */
   public readonly s3PrefixListId: string;
+  /** Root outputs: vpc_id, public/private_subnet_ids, availability_zones. */
+  public readonly outputs: TierOutputs;
+  private readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: NetworkingProps) {
     super(scope, id);
@@ -87,7 +88,8 @@ export class Networking extends Construct {
       throw new Error(
         "Networking: publicSubnetCidrs and privateSubnetCidrs need one CIDR per availability zone",
       );
-    const name = (suffix: string) => ({ Name: `${props.namePrefix}-${suffix}` });
+    this.namePrefix = props.platform.namePrefix;
+    const name = (suffix: string) => ({ Name: props.platform.name(suffix) });
 
     const vpc = new Vpc(this, "vpc", {
       cidrBlock: props.vpcCidr,
@@ -182,10 +184,15 @@ export class Networking extends Construct {
     if (services.length > 0) {
       const endpointSg = new SecurityGroup(this, "endpoint-sg", {
         vpcId: vpc.id,
-        name: `${props.namePrefix}-vpc-endpoints`,
+        name: props.platform.name("vpc-endpoints"),
         description: "Interface VPC endpoints: HTTPS from inside the VPC",
+        peerName: "vpc-endpoints",
       });
-      endpointSg.allowIngress({ cidr: props.vpcCidr }, 443, "HTTPS from the VPC to AWS service endpoints");
+      endpointSg.allowIngress(
+        { cidr: props.vpcCidr, name: "vpc" },
+        443,
+        "HTTPS from the VPC to AWS service endpoints",
+      );
       for (const service of services) {
         new VpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
           vpcId: vpc.id,
@@ -198,6 +205,12 @@ export class Networking extends Construct {
         });
       }
     }
+    this.outputs = {
+      vpc_id: { value: this.vpcId, description: "VPC id" },
+      public_subnet_ids: { value: this.publicSubnetIds, description: "Public subnet ids, in AZ order" },
+      private_subnet_ids: { value: this.privateSubnetIds, description: "Private subnet ids, in AZ order" },
+      availability_zones: { value: this.availabilityZones, description: "Availability zones used" },
+    };
   }
 
   /**
@@ -236,7 +249,7 @@ export class Networking extends Construct {
       subnetIds: publicSubnets.map((s) => s.id),
       ingress: publicIngress,
       egress: publicEgress,
-      tags: { Name: `${props.namePrefix}-public` },
+      tags: { Name: `${this.namePrefix}-public` },
     });
 
     new NetworkAcl(this, "private-nacl", {
@@ -244,21 +257,20 @@ export class Networking extends Construct {
       subnetIds: privateSubnets.map((s) => s.id),
       ingress: [fromVpc, allow(200, ANYWHERE, LINUX_EPHEMERAL.fromPort, LINUX_EPHEMERAL.toPort)],
       egress: [fromVpc, ...PRIVATE_EGRESS_PORTS.map((port, i) => allow(110 + i * 10, ANYWHERE, port))],
-      tags: { Name: `${props.namePrefix}-private` },
+      tags: { Name: `${this.namePrefix}-private` },
     });
   }
 
   private createFlowLogs(props: NetworkingProps, vpcId: string): void {
+    const { platform } = props;
     const logGroup = new EncryptedLogGroup(this, "flow-logs", {
-      name: `/${props.namePrefix}/vpc-flow-logs`,
-      key: props.key,
-      retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      platform,
+      name: `/${platform.namePrefix}/vpc-flow-logs`,
     });
     const role = new ServiceRole(this, "flow-logs-role", {
-      roleName: `${props.namePrefix}-vpc-flow-logs`,
+      roleName: platform.name("vpc-flow-logs"),
       description: "VPC flow logs delivery to CloudWatch Logs",
       servicePrincipal: "vpc-flow-logs.amazonaws.com",
-      accountId: props.accountId,
     });
     logGroup.grantWrite(role);
     // AWS's documented flow-log policy also lists logs:DescribeLogGroups. It names no single group (the
@@ -266,7 +278,7 @@ export class Networking extends Construct {
     // takes. CreateLogGroup from that policy is left out: Terraform creates the group above.
     role.addToPolicy({
       actions: ["logs:DescribeLogGroups"],
-      resources: [`arn:aws:logs:${REGION}:${props.accountId}:log-group:*`],
+      resources: [`arn:aws:logs:${REGION}:${StackContext.of(this).accountId}:log-group:*`],
     });
     new FlowLog(this, "flow-log", {
       vpcId,
@@ -275,7 +287,7 @@ export class Networking extends Construct {
       logDestination: logGroup.logGroupArn,
       iamRoleArn: role.roleArn,
       maxAggregationInterval: props.flowLogAggregationSeconds ?? 600,
-      tags: { Name: `${props.namePrefix}-vpc` },
+      tags: { Name: platform.name("vpc") },
     });
   }
 }

@@ -4,13 +4,14 @@ import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { type Conditions, type IGrantable, type PolicyStatement, policyDocument } from "../../lib/iam";
 import { REGION } from "../../lib/naming";
+import { StackContext } from "../platform";
 
 export interface KmsKeyProps {
   /** Alias without the "alias/" prefix, e.g. "air-applied-ai-prod". */
   readonly alias: string;
   readonly description: string;
-  /** Account that owns the key; its root keeps administrative access (prevents key-policy lockout). */
-  readonly accountId: string;
+  /** @deprecated Ignored: the key's account is always its stack's (StackContext.of(this).accountId). */
+  readonly accountId?: string;
   /** Waiting period before deletion, 7-30 days. @default 30 */
   readonly deletionWindowInDays?: number;
   /** Protect the key from `terraform destroy`. @default false */
@@ -43,7 +44,8 @@ export class KmsKey extends Construct {
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
     if (deletionWindowInDays < 7 || deletionWindowInDays > 30)
       throw new Error(`KmsKey ${props.alias}: deletionWindowInDays = ${deletionWindowInDays}: must be 7-30`);
-    this.accountId = props.accountId;
+    // The account that owns the key: its root keeps administrative access (prevents key-policy lockout).
+    this.accountId = StackContext.of(this).accountId;
 
     const key = new KmsKeyResource(this, "key", {
       description: props.description,

@@ -3,6 +3,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Aspects, type IAspect, Lazy } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
+import { StackContext } from "../platform";
 import { type IGrantable, type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
 
 export interface ServiceRoleProps {
@@ -13,8 +14,6 @@ export interface ServiceRoleProps {
   readonly servicePrincipal?: string;
   /** A full trust policy instead of servicePrincipal (e.g. OIDC web identity). */
   readonly assumeRolePolicy?: string;
-  /** Account the trust policy confines the service to. Required with servicePrincipal. */
-  readonly accountId?: string;
   /** AWS managed policies to attach (ARNs). @default none */
   readonly managedPolicyArns?: readonly string[];
   /**
@@ -43,13 +42,13 @@ export class ServiceRole extends Construct implements IGrantable {
       throw new Error(
         `ServiceRole ${props.roleName}: give exactly one of servicePrincipal or assumeRolePolicy`,
       );
-    if (props.servicePrincipal && !props.accountId)
-      throw new Error(`ServiceRole ${props.roleName}: accountId is required with servicePrincipal`);
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       description: props.description,
       assumeRolePolicy:
-        props.assumeRolePolicy ?? serviceTrustPolicy(props.servicePrincipal!, props.accountId!),
+        props.assumeRolePolicy ??
+        // Confined to this stack's account (StackContext.of: the CDK's Stack.of(this).account).
+        serviceTrustPolicy(props.servicePrincipal!, StackContext.of(this).accountId),
       permissionsBoundary: props.permissionsBoundary,
     });
     (props.managedPolicyArns ?? []).forEach((policyArn, i) => {

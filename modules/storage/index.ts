@@ -1,18 +1,18 @@
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { EnvironmentName } from "../../environments/schema";
-import { PROJECT, envName } from "../../lib/naming";
-import type { KmsKey } from "../security/kms-key";
+import { type Platform, StackContext, type TierOutputs } from "../platform";
 import { SecureBucket } from "./secure-bucket";
 
 /** The legacy Elastic Load Balancing account of us-east-2, which writes ALB access logs there. */
 export const ELB_ACCOUNT_US_EAST_2 = "033677994240";
 
 export interface StorageProps {
-  readonly environment: EnvironmentName;
-  readonly accountId: string;
-  /** Project CMK for the data buckets (SSE-KMS with bucket keys). */
-  readonly key: KmsKey;
-  /** Bucket name overrides. @default prod: the seed's names; others append -<env> */
+  /**
+   * Bucket names (`<prefix>-raw-data`, `-processed`, `-logs`), the CMK of the data buckets (SSE-KMS with
+   * bucket keys), and `protect` (prevent_destroy on the data buckets).
+   */
+  readonly platform: Platform;
+  /** Bucket name overrides. @default platform.name("raw-data" | "processed" | "logs") */
   readonly bucketNames?: { readonly rawData?: string; readonly processed?: string; readonly logs?: string };
   /** Raw data: days before current objects move to STANDARD_IA (the seed: 30; AWS minimum 30). @default 30 */
   readonly rawDataInfrequentAccessDays?: number;
@@ -27,8 +27,6 @@ export interface StorageProps {
    * expires what it misses, one day later, and drops their noncurrent versions after a day). @default 30
    */
   readonly qdrantSnapshotRetentionDays?: number;
-  /** prevent_destroy on the data buckets (prod, staging). @default false */
-  readonly protect?: boolean;
 }
 
 /**
@@ -49,14 +47,23 @@ export class Storage extends Construct {
    * logged) under qdrant-snapshots/; `prefix` has no trailing "/" (grant on `${prefix}/*`).
    */
   public readonly qdrantSnapshots: { readonly bucket: SecureBucket; readonly prefix: string };
+  /** Where the ALB writes its access logs: the logs bucket, under albLogPrefix (its policy admits ELB there). */
+  public readonly albAccessLogs: {
+    readonly bucketName: string;
+    readonly prefix: string;
+    readonly policy: ITerraformDependable;
+  };
+  /** Root outputs: raw_data_bucket, processed_bucket, logs_bucket. */
+  public readonly outputs: TierOutputs;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const env = props.environment;
+    const { platform } = props;
+    const accountId = StackContext.of(this).accountId;
     const names = {
-      rawData: props.bucketNames?.rawData ?? envName(env, `${PROJECT}-raw-data`),
-      processed: props.bucketNames?.processed ?? envName(env, `${PROJECT}-processed`),
-      logs: props.bucketNames?.logs ?? envName(env, `${PROJECT}-logs`),
+      rawData: props.bucketNames?.rawData ?? platform.name("raw-data"),
+      processed: props.bucketNames?.processed ?? platform.name("processed"),
+      logs: props.bucketNames?.logs ?? platform.name("logs"),
     };
     const expiry = props.accessLogExpirationDays ?? 90;
 
@@ -75,16 +82,16 @@ export class Storage extends Construct {
 
     this.rawData = new SecureBucket(this, "raw-data", {
       bucketName: names.rawData,
-      key: props.key,
+      key: platform.key,
       transitions: [{ days: props.rawDataInfrequentAccessDays ?? 30, storageClass: "STANDARD_IA" }],
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
       accessLogs: { ...accessLogs, prefix: `${accessLogs.prefix}${names.rawData}/` },
-      protect: props.protect,
+      protect: platform.protect,
     });
     const snapshotPrefix = "qdrant-snapshots";
     this.processed = new SecureBucket(this, "processed", {
       bucketName: names.processed,
-      key: props.key,
+      key: platform.key,
       transitions: [{ days: props.processedGlacierDays ?? 60, storageClass: "GLACIER" }],
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
       prefixExpirations: [
@@ -95,12 +102,12 @@ export class Storage extends Construct {
         },
       ],
       accessLogs: { ...accessLogs, prefix: `${accessLogs.prefix}${names.processed}/` },
-      protect: props.protect,
+      protect: platform.protect,
     });
     this.qdrantSnapshots = { bucket: this.processed, prefix: snapshotPrefix };
 
-    this.logs.allowServerAccessLogs([this.rawData, this.processed], props.accountId, this.s3AccessLogPrefix);
-    const albLogs = `${this.logs.bucketArn}/${this.albLogPrefix}/AWSLogs/${props.accountId}/*`;
+    this.logs.allowServerAccessLogs([this.rawData, this.processed], accountId, this.s3AccessLogPrefix);
+    const albLogs = `${this.logs.bucketArn}/${this.albLogPrefix}/AWSLogs/${accountId}/*`;
     // us-east-2 predates the service-principal model, so ELB writes as its regional account; the
     // service principal is admitted too (as the ELB guide writes it, without conditions: the resource
     // already names our account), for when AWS moves the region over.
@@ -116,5 +123,15 @@ export class Storage extends Construct {
       actions: ["s3:PutObject"],
       resources: [albLogs],
     });
+    this.albAccessLogs = {
+      bucketName: this.logs.bucketName,
+      prefix: this.albLogPrefix,
+      policy: this.logs.policy,
+    };
+    this.outputs = {
+      raw_data_bucket: { value: this.rawData.bucketName, description: "Raw data bucket" },
+      processed_bucket: { value: this.processed.bucketName, description: "Processed data bucket" },
+      logs_bucket: { value: this.logs.bucketName, description: "Access-log bucket (S3 server access, ALB)" },
+    };
   }
 }

@@ -1,4 +1,5 @@
 import {
+  NOT_APPLICABLE,
   type Rule,
   type StackDoc,
   type TfResource,
@@ -88,9 +89,10 @@ export const albRules: Rule[] = [
     fix: "Set ssl_policy = ELBSecurityPolicy-TLS13-1-2-2021-06 (config loadBalancer.tlsPolicy).",
     resourceTypes: ["aws_lb_listener"],
     check: (l) =>
-      !httpsOnly(l) ||
-      /^ELBSecurityPolicy-(TLS13|TLS-1-2|FS-1-2)/.test(l.values.ssl_policy ?? "") ||
-      `ssl_policy ${l.values.ssl_policy} allows TLS < 1.2`,
+      !httpsOnly(l)
+        ? NOT_APPLICABLE
+        : /^ELBSecurityPolicy-(TLS13|TLS-1-2|FS-1-2)/.test(l.values.ssl_policy ?? "") ||
+          `ssl_policy ${l.values.ssl_policy} allows TLS < 1.2`,
   },
   {
     id: "CKV2_AWS_74",
@@ -100,7 +102,7 @@ export const albRules: Rule[] = [
     fix: "Set ssl_policy explicitly to a TLS13-1-2 policy.",
     resourceTypes: ["aws_lb_listener"],
     check: (l) => {
-      if (!httpsOnly(l)) return true;
+      if (!httpsOnly(l)) return NOT_APPLICABLE;
       const policy: string | undefined = l.values.ssl_policy;
       if (!policy) return "ssl_policy is not set (AWS default ELBSecurityPolicy-2016-08)";
       return (
@@ -115,9 +117,10 @@ export const albRules: Rule[] = [
     fix: "Use ELBSecurityPolicy-TLS13-1-2-2021-06 (not the Ext1/Ext2, 1-0, 1-1 or FS-2018/2019 variants).",
     resourceTypes: ["aws_lb_listener"],
     check: (l) =>
-      !httpsOnly(l) ||
-      (!!l.values.ssl_policy && !TRIVY_WEAK_POLICIES.includes(l.values.ssl_policy)) ||
-      `ssl_policy ${l.values.ssl_policy}`,
+      !httpsOnly(l)
+        ? NOT_APPLICABLE
+        : (!!l.values.ssl_policy && !TRIVY_WEAK_POLICIES.includes(l.values.ssl_policy)) ||
+          `ssl_policy ${l.values.ssl_policy}`,
   },
   {
     id: "CKV_AWS_131",
@@ -127,7 +130,9 @@ export const albRules: Rule[] = [
     fix: "Set drop_invalid_header_fields = true.",
     resourceTypes: ["aws_lb"],
     check: (lb) =>
-      !isAlb(lb) || lb.values.drop_invalid_header_fields === true || "drop_invalid_header_fields is not true",
+      !isAlb(lb)
+        ? NOT_APPLICABLE
+        : lb.values.drop_invalid_header_fields === true || "drop_invalid_header_fields is not true",
   },
   {
     id: "CKV_AWS_91",
@@ -165,7 +170,8 @@ export const albRules: Rule[] = [
     severity: "LOW",
     fix: "Set enable_http2 = true.",
     resourceTypes: ["aws_lb"],
-    check: (lb) => !isAlb(lb) || lb.values.enable_http2 === true || "enable_http2 is not set to true",
+    check: (lb) =>
+      !isAlb(lb) ? NOT_APPLICABLE : lb.values.enable_http2 === true || "enable_http2 is not set to true",
   },
   {
     id: "CKV_AWS_261",
@@ -174,9 +180,9 @@ export const albRules: Rule[] = [
     fix: "Set health_check { path = config ecs.healthCheckPath }.",
     resourceTypes: ["aws_lb_target_group"],
     check: (tg) =>
-      !["HTTP", "HTTPS"].includes(tg.values.protocol) ||
-      blocks(tg.values.health_check).some((h) => !!h.path) ||
-      "health_check.path is not set",
+      !["HTTP", "HTTPS"].includes(tg.values.protocol)
+        ? NOT_APPLICABLE
+        : blocks(tg.values.health_check).some((h) => !!h.path) || "health_check.path is not set",
   },
   {
     id: "CKV_AWS_378",
@@ -194,10 +200,10 @@ export const albRules: Rule[] = [
     fix: "Associate the ALB with a WAFv2 web ACL (aws_wafv2_web_acl_association).",
     resourceTypes: ["aws_lb"],
     check: (lb, stack) =>
-      !isAlb(lb) ||
-      lb.values.internal === true ||
-      referencing(stack, "aws_wafv2_web_acl_association", lb).length > 0 ||
-      "no aws_wafv2_web_acl_association references this ALB",
+      !isAlb(lb) || lb.values.internal === true
+        ? NOT_APPLICABLE
+        : referencing(stack, "aws_wafv2_web_acl_association", lb).length > 0 ||
+          "no aws_wafv2_web_acl_association references this ALB",
   },
   {
     id: "AAI-ALB-002",
@@ -245,7 +251,7 @@ export const albRules: Rule[] = [
     fix: "Pass aws_acm_certificate_validation.certificate_arn, never aws_acm_certificate.arn.",
     resourceTypes: ["aws_lb_listener"],
     check: (l) => {
-      if (!httpsOnly(l)) return true;
+      if (!httpsOnly(l)) return NOT_APPLICABLE;
       const arn: unknown = l.values.certificate_arn;
       if (typeof arn !== "string") return "certificate_arn is not set";
       if (/^\$\{aws_acm_certificate_validation\.[\w-]+\.certificate_arn\}$/.test(arn)) return true;
@@ -261,7 +267,9 @@ export const albRules: Rule[] = [
     fix: "Keep error pages <= 1024 bytes (modules/loadbalancer/pages) with content_type text/html.",
     resourceTypes: ["aws_lb_listener", "aws_lb_listener_rule"],
     check: (r) => {
-      for (const f of fixedResponses(r)) {
+      const responses = fixedResponses(r);
+      if (responses.length === 0) return NOT_APPLICABLE;
+      for (const f of responses) {
         if (!FIXED_RESPONSE_CONTENT_TYPES.includes(f.content_type)) return `content_type ${f.content_type}`;
         if (!/^[245]\d\d$/.test(String(f.status_code))) return `status_code ${f.status_code}`;
         const bytes = Buffer.byteLength(f.message_body ?? "", "utf8");
@@ -279,7 +287,7 @@ export const albRules: Rule[] = [
     resourceTypes: ["aws_lb"],
     check: (lb, stack) => {
       const logs = blocks(lb.values.access_logs)[0];
-      if (!logs?.bucket) return true; // CKV_AWS_91 reports missing access logs
+      if (!logs?.bucket) return NOT_APPLICABLE; // CKV_AWS_91 reports missing access logs
       const bucket = resolveRef(stack, logs.bucket, "aws_s3_bucket");
       if (!bucket) return `access_logs.bucket ${logs.bucket} is not an aws_s3_bucket of this stack`;
       const policies = referencing(stack, "aws_s3_bucket_policy", bucket);

@@ -2,7 +2,15 @@
  * EC2/EBS rules (the Qdrant host and its data volume) and the backup rules that go with them:
  * checkov IDs where they exist, AAI-* for the apply-time constraints of aws-constraints.md (43-46).
  */
-import { type Rule, type StackDoc, type TfResource, blocks, references, resourcesOf } from "../engine";
+import {
+  NOT_APPLICABLE,
+  type Rule,
+  type StackDoc,
+  type TfResource,
+  blocks,
+  references,
+  resourcesOf,
+} from "../engine";
 
 /** Graviton instance families need an arm64 AMI (aws-constraints 43). */
 const GRAVITON = /^(a1|[cmrtx]\d+g[a-z]*|im4gn|is4gen|i4g|hpc7g)\./;
@@ -115,7 +123,7 @@ export const ec2Rules: Rule[] = [
     fix: "Take the AMI from the ...-arm64 SSM parameter, or a data aws_ami with owners and an architecture = arm64 filter.",
     resourceTypes: ["aws_instance"],
     check: (i, stack) => {
-      if (!GRAVITON.test(String(i.values.instance_type))) return true;
+      if (!GRAVITON.test(String(i.values.instance_type))) return NOT_APPLICABLE;
       const param = resourcesOf(stack, "aws_ssm_parameter").find(
         (p) => p.address.startsWith("data.") && references(i.values.ami, p),
       );
@@ -141,9 +149,9 @@ export const ec2Rules: Rule[] = [
     fix: 'Set owners = ["amazon"] (or the publishing account).',
     resourceTypes: ["aws_ami"],
     check: (a) =>
-      !a.address.startsWith("data.") ||
-      (Array.isArray(a.values.owners) && a.values.owners.length > 0) ||
-      "owners is missing",
+      a.mode !== "data"
+        ? NOT_APPLICABLE
+        : (Array.isArray(a.values.owners) && a.values.owners.length > 0) || "owners is missing",
   },
   {
     id: "CKV_AWS_3",
@@ -199,7 +207,7 @@ export const ec2Rules: Rule[] = [
     fix: "Lower iops/throughput or grow the volume (database.dataVolume* in the environment config).",
     resourceTypes: ["aws_ebs_volume"],
     check: (v) => {
-      if (v.values.type !== "gp3") return true;
+      if (v.values.type !== "gp3") return NOT_APPLICABLE;
       const size = Number(v.values.size);
       const iops = Number(v.values.iops ?? 3000);
       const throughput = Number(v.values.throughput ?? 125);

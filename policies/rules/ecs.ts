@@ -1,5 +1,6 @@
 import { FARGATE_CPU_VALUES, fargateMemoryFor } from "../../lib/fargate";
 import {
+  NOT_APPLICABLE,
   type Rule,
   type StackDoc,
   type TfResource,
@@ -150,7 +151,7 @@ export const ecsRules: Rule[] = [
     resourceTypes: SERVICE,
     check: (s, stack) => {
       const used = blocks(s.values.capacity_provider_strategy).map((i) => i.capacity_provider as string);
-      if (used.length === 0) return true;
+      if (used.length === 0) return NOT_APPLICABLE;
       const cluster = clusterOf(stack, s);
       const associations = resourcesOf(stack, "aws_ecs_cluster_capacity_providers").filter(
         (a) =>
@@ -194,8 +195,8 @@ export const ecsRules: Rule[] = [
       const scaled = resourcesOf(stack, "aws_appautoscaling_target").some((t) =>
         references(t.values.resource_id, s),
       );
+      if (!scaled) return NOT_APPLICABLE;
       return (
-        !scaled ||
         asList<string>(s.values.lifecycle?.ignore_changes).includes("desired_count") ||
         "autoscaled, but an apply would reset desired_count"
       );
@@ -220,7 +221,7 @@ export const ecsRules: Rule[] = [
     resourceTypes: SERVICE,
     check: (s) => {
       const strategy = blocks(s.values.deployment_configuration)[0]?.strategy ?? "ROLLING";
-      if (!TRAFFIC_SHIFTING.includes(strategy)) return true;
+      if (!TRAFFIC_SHIFTING.includes(strategy)) return NOT_APPLICABLE;
       const advanced = blocks(s.values.load_balancer).flatMap((lb) => blocks(lb.advanced_configuration));
       const complete = advanced.some(
         (a) => a.alternate_target_group_arn && a.production_listener_rule && a.role_arn,
@@ -235,9 +236,9 @@ export const ecsRules: Rule[] = [
     fix: "Give the task its own role; the execution role only pulls images, writes logs and reads secrets.",
     resourceTypes: TASK,
     check: (t) =>
-      !t.values.execution_role_arn ||
-      t.values.execution_role_arn !== t.values.task_role_arn ||
-      "execution_role_arn equals task_role_arn",
+      !t.values.execution_role_arn
+        ? NOT_APPLICABLE
+        : t.values.execution_role_arn !== t.values.task_role_arn || "execution_role_arn equals task_role_arn",
   },
   {
     id: "CKV_AWS_335",
@@ -293,7 +294,7 @@ export const ecsRules: Rule[] = [
     fix: 'Set network_mode = "awsvpc" and a cpu/memory pair from the Fargate table (lib/fargate.ts).',
     resourceTypes: TASK,
     check: (t) => {
-      if (!asList<string>(t.values.requires_compatibilities).includes("FARGATE")) return true;
+      if (!asList<string>(t.values.requires_compatibilities).includes("FARGATE")) return NOT_APPLICABLE;
       if (t.values.network_mode !== "awsvpc") return `network_mode ${t.values.network_mode}, not awsvpc`;
       const cpu = Number(t.values.cpu);
       const memory = Number(t.values.memory);
@@ -317,7 +318,7 @@ export const ecsRules: Rule[] = [
     appliesTo: (stack) =>
       resourcesOf(stack, "aws_appautoscaling_target").some((t) => t.values.service_namespace === "ecs"),
     check: (t) => {
-      if (t.values.service_namespace !== "ecs") return true;
+      if (t.values.service_namespace !== "ecs") return NOT_APPLICABLE;
       if (t.values.scalable_dimension !== "ecs:service:DesiredCount")
         return `scalable_dimension ${t.values.scalable_dimension}`;
       const id = String(t.values.resource_id ?? "");
@@ -339,7 +340,7 @@ export const ecsRules: Rule[] = [
         (t) => references(p.values.resource_id, t) || asList<string>(p.values.depends_on).includes(t.address),
       );
       if (!target) return "references no aws_appautoscaling_target";
-      if (target.values.service_namespace !== "ecs") return true;
+      if (target.values.service_namespace !== "ecs") return NOT_APPLICABLE;
       const tracking = blocks(p.values.target_tracking_scaling_policy_configuration)[0];
       const metric = blocks(tracking?.predefined_metric_specification)[0]?.predefined_metric_type;
       if (tracking && metric && !String(metric).startsWith("ECSService"))

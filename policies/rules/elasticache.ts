@@ -10,6 +10,7 @@ import {
   windowsOverlap,
 } from "../../lib/windows";
 import {
+  NOT_APPLICABLE,
   type Rule,
   type StackDoc,
   type TfResource,
@@ -28,15 +29,9 @@ const AUTH_ALLOWED_SPECIALS = "!&#$^<>-";
 const PRINTABLE_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 const AUTH_FORBIDDEN = [...PRINTABLE_PUNCTUATION].filter((c) => !AUTH_ALLOWED_SPECIALS.includes(c));
 
-/**
- * The resource of `type` (data sources included) a "${...}" value references. Stricter than the
- * engine's `references`: "data.x.y" must not match the managed resource "x.y".
- */
+/** The resource of `type` (data sources included) a "${...}" value references. */
 function referenced(stack: StackDoc, type: string, value: unknown): TfResource | undefined {
-  const text = JSON.stringify(value ?? null);
-  return stack.resources.find(
-    (r) => r.type === type && new RegExp(`(?<![\\w.])${r.address.replace(/[.-]/g, "\\$&")}\\.`).test(text),
-  );
+  return resourcesOf(stack, type).find((r) => references(value, r));
 }
 
 /** Engine version rules: >= 6 "<major>.<minor>" or "<major>.x"; older "<major>.<minor>.<patch>". */
@@ -179,7 +174,7 @@ export const elasticacheRules: Rule[] = [
     fix: 'Set transit_encryption_enabled = true and auth_token_update_strategy = "SET" (ROTATE leaves the old token, or no token, valid).',
     resourceTypes: GROUP,
     check: (g) => {
-      if (!g.values.auth_token) return true;
+      if (!g.values.auth_token) return NOT_APPLICABLE;
       if (!isTrue(g.values.transit_encryption_enabled))
         return "auth_token without transit_encryption_enabled (AUTH token is only supported with encryption in transit)";
       if (!g.values.auth_token_update_strategy) return "auth_token without auth_token_update_strategy";
@@ -253,7 +248,7 @@ export const elasticacheRules: Rule[] = [
     resourceTypes: GROUP,
     check: (g) => {
       const azs = asList<string>(g.values.preferred_cache_cluster_azs);
-      if (azs.length === 0) return true;
+      if (azs.length === 0) return NOT_APPLICABLE;
       const nodes = g.values.num_cache_clusters;
       if (azs.length !== nodes)
         return `${azs.length} preferred AZs for num_cache_clusters = ${nodes ?? "(unset)"}`;
@@ -284,9 +279,10 @@ export const elasticacheRules: Rule[] = [
     fix: "Take auth_token from GeneratedSecret.valueForResourceArgument() (Secrets Manager, generated in AWS).",
     resourceTypes: GROUP,
     check: (g) =>
-      g.values.auth_token === undefined ||
-      REFERENCE.test(String(g.values.auth_token)) ||
-      "auth_token is a literal value in the synthesized JSON",
+      g.values.auth_token === undefined
+        ? NOT_APPLICABLE
+        : REFERENCE.test(String(g.values.auth_token)) ||
+          "auth_token is a literal value in the synthesized JSON",
   },
   {
     id: "AAI-ELASTICACHE-010",
@@ -297,7 +293,7 @@ export const elasticacheRules: Rule[] = [
     resourceTypes: GROUP,
     check: (g, stack) => {
       const generator = authTokenGenerator(stack, g);
-      if (!generator) return true;
+      if (!generator) return NOT_APPLICABLE;
       const length = generator.password_length ?? 32;
       if (length < 16 || length > 128) return `password_length ${length} is outside 16-128`;
       if (generator.include_space === true) return "include_space is true";
@@ -333,7 +329,7 @@ export const elasticacheRules: Rule[] = [
     resourceTypes: ["aws_vpc_security_group_ingress_rule"],
     check: (rule, stack) => {
       if (!cacheSecurityGroups(stack).some((sg) => references(rule.values.security_group_id, sg)))
-        return true;
+        return NOT_APPLICABLE;
       const v = rule.values;
       if (v.ip_protocol !== "tcp" || v.from_port !== 6379 || v.to_port !== 6379)
         return `admits ${v.ip_protocol} ${v.from_port}-${v.to_port}, not 6379/tcp`;

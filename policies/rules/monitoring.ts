@@ -1,4 +1,5 @@
 import {
+  NOT_APPLICABLE,
   type Rule,
   type StackDoc,
   type TfResource,
@@ -74,7 +75,7 @@ export const monitoringRules: Rule[] = [
     resourceTypes: ["aws_sns_topic"],
     appliesTo: (stack) => resourcesOf(stack, "aws_sns_topic").length > 0,
     check: (topic, stack) => {
-      if (!isAlertTopic(stack, topic)) return true;
+      if (!isAlertTopic(stack, topic)) return NOT_APPLICABLE;
       const key = keyReferencedBy(stack, topic.values.kms_master_key_id);
       if (!key) return "kms_master_key_id does not refer to a key of this stack";
       const missing = ALERT_PUBLISHERS.filter((s) => !keyAdmits(key, s, PUBLISH_KEY_ACTIONS));
@@ -153,9 +154,9 @@ export const monitoringRules: Rule[] = [
     fix: "Pass role_arn: the API does not create the service role or its policies (TPA#24342).",
     resourceTypes: ["aws_grafana_workspace"],
     check: (ws) =>
-      ws.values.permission_type !== "SERVICE_MANAGED" ||
-      !!ws.values.role_arn ||
-      "SERVICE_MANAGED without role_arn",
+      ws.values.permission_type !== "SERVICE_MANAGED"
+        ? NOT_APPLICABLE
+        : !!ws.values.role_arn || "SERVICE_MANAGED without role_arn",
   },
   {
     id: "AAI-MON-006",

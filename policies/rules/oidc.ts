@@ -1,4 +1,5 @@
 import {
+  NOT_APPLICABLE,
   type IamStatement,
   type Rule,
   type StackDoc,
@@ -87,7 +88,10 @@ export const oidcRules: Rule[] = [
     severity: "CRITICAL",
     fix: 'Add Condition StringEquals "token.actions.githubusercontent.com:sub": "repo:<owner>/<repo>:environment:<env>".',
     resourceTypes: TRUST_ROLE,
-    check: (role, stack) => checkSub(githubStatements(role, stack)),
+    check: (role, stack) => {
+      const statements = githubStatements(role, stack);
+      return statements.length === 0 ? NOT_APPLICABLE : checkSub(statements);
+    },
   },
   {
     id: "CKV_AWS_358",
@@ -119,7 +123,9 @@ export const oidcRules: Rule[] = [
     fix: 'Add Condition StringEquals "token.actions.githubusercontent.com:aud": "sts.amazonaws.com".',
     resourceTypes: TRUST_ROLE,
     check: (role, stack) => {
-      for (const s of githubStatements(role, stack)) {
+      const statements = githubStatements(role, stack);
+      if (statements.length === 0) return NOT_APPLICABLE;
+      for (const s of statements) {
         const aud = conditionValues(s, AUD);
         const exact = aud.some(
           (c) =>
@@ -138,7 +144,9 @@ export const oidcRules: Rule[] = [
     fix: "Trust StringEquals sub = repo:<owner>/<repo>:environment:<env> only (modules/delivery githubTrustPolicy).",
     resourceTypes: TRUST_ROLE,
     check: (role, stack) => {
-      for (const s of githubStatements(role, stack)) {
+      const statements = githubStatements(role, stack);
+      if (statements.length === 0) return NOT_APPLICABLE;
+      for (const s of statements) {
         for (const { operator, values } of conditionValues(s, SUB)) {
           if (operator !== "StringEquals") return `sub is matched with ${operator}, not StringEquals`;
           const loose = values.find((v) => !PINNED_SUB.test(v));
@@ -156,7 +164,7 @@ export const oidcRules: Rule[] = [
     fix: 'url = "https://token.actions.githubusercontent.com", client_id_list = ["sts.amazonaws.com"].',
     resourceTypes: ["aws_iam_openid_connect_provider"],
     check: (p) => {
-      if (p.address.startsWith("data.") || !String(p.values.url ?? "").includes(GITHUB)) return true;
+      if (p.mode === "data" || !String(p.values.url ?? "").includes(GITHUB)) return NOT_APPLICABLE;
       if (p.values.url !== `https://${GITHUB}`) return `url is ${p.values.url}`;
       const ids = asList<string>(p.values.client_id_list);
       return (

@@ -1,4 +1,5 @@
 import {
+  NOT_APPLICABLE,
   type Rule,
   type StackDoc,
   type TfResource,
@@ -210,14 +211,13 @@ export const s3Rules: Rule[] = [
     fix: "SecureBucket noncurrentVersionExpirationDays.",
     resourceTypes: BUCKET,
     check: (b, stack) => {
+      if (!isVersioned(stack, b)) return NOT_APPLICABLE;
       return (
-        !isVersioned(stack, b) ||
         lifecycleRules(stack, b).some(
           (r) =>
             blocks(r.noncurrent_version_expiration).length + blocks(r.noncurrent_version_transition).length >
             0,
-        ) ||
-        "noncurrent versions are kept forever"
+        ) || "noncurrent versions are kept forever"
       );
     },
   },

@@ -3,7 +3,7 @@
  * the synthesized JSON (values are generated in AWS and reach the version through write-only
  * arguments fed by ephemeral resources).
  */
-import { type Rule, referencing } from "../engine";
+import { NOT_APPLICABLE, type Rule, referencing } from "../engine";
 
 const EPHEMERAL_REFERENCE = /^\$\{ephemeral\.[\w-]+\.[\w-]+\.[\w.-]+\}$/;
 
@@ -27,7 +27,7 @@ export const secretsRules: Rule[] = [
     fix: "Generate the value in AWS (GeneratedSecret: ephemeral random password -> secret_string_wo).",
     resourceTypes: ["aws_secretsmanager_secret_version"],
     check: (v) => {
-      if (v.address.startsWith("data.")) return true;
+      if (v.mode === "data") return NOT_APPLICABLE;
       if (v.values.secret_string !== undefined) return "secret_string is set (value in JSON and state)";
       if (v.values.secret_binary !== undefined) return "secret_binary is set (value in JSON and state)";
       return true;
@@ -40,7 +40,7 @@ export const secretsRules: Rule[] = [
     fix: "Set secret_string_wo = ${ephemeral.<type>.<name>.<attr>} and secret_string_wo_version (bump to rotate).",
     resourceTypes: ["aws_secretsmanager_secret_version"],
     check: (v) => {
-      if (v.address.startsWith("data.") || v.values.secret_string_wo === undefined) return true;
+      if (v.mode === "data" || v.values.secret_string_wo === undefined) return NOT_APPLICABLE;
       if (!EPHEMERAL_REFERENCE.test(String(v.values.secret_string_wo)))
         return "secret_string_wo is not an ephemeral reference (a literal would sit in the JSON)";
       return v.values.secret_string_wo_version !== undefined || "secret_string_wo_version is not set";

@@ -1,4 +1,12 @@
-import { type Rule, type StackDoc, type TfResource, asList, blocks, referencing } from "../engine";
+import {
+  NOT_APPLICABLE,
+  type Rule,
+  type StackDoc,
+  type TfResource,
+  asList,
+  blocks,
+  referencing,
+} from "../engine";
 import { resolveRef } from "./alb";
 
 const rulesOf = (acl: TfResource) => blocks(acl.values.rule);
@@ -69,11 +77,11 @@ export const wafRules: Rule[] = [
     fix: "Add both managed rule groups.",
     resourceTypes: ["aws_wafv2_web_acl"],
     check: (acl, stack) =>
-      !protectsAlb(acl, stack) ||
-      ["AWSManagedRulesAnonymousIpList", "AWSManagedRulesKnownBadInputsRuleSet"]
-        .filter((g) => !hasGroup(acl, g))
-        .map((g) => `${g} is missing`)[0] ||
-      true,
+      !protectsAlb(acl, stack)
+        ? NOT_APPLICABLE
+        : ["AWSManagedRulesAnonymousIpList", "AWSManagedRulesKnownBadInputsRuleSet"]
+            .filter((g) => !hasGroup(acl, g))
+            .map((g) => `${g} is missing`),
   },
   {
     id: "AAI-WAF-001",
@@ -126,7 +134,9 @@ export const wafRules: Rule[] = [
     fix: 'Set scope = "REGIONAL" in the ALB\'s region.',
     resourceTypes: ["aws_wafv2_web_acl"],
     check: (acl, stack) =>
-      !protectsAlb(acl, stack) || acl.values.scope === "REGIONAL" || `scope is ${acl.values.scope}`,
+      !protectsAlb(acl, stack)
+        ? NOT_APPLICABLE
+        : acl.values.scope === "REGIONAL" || `scope is ${acl.values.scope}`,
   },
   {
     id: "AAI-WAF-004",

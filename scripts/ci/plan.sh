@@ -2,11 +2,24 @@
 # terraform plan of one synthesized stack into tfplan, with a Markdown summary (counts by action and the
 # plan text) appended to the job summary and written to plan-<stack>.md for the pull-request comment.
 # Outputs (GitHub Actions $GITHUB_OUTPUT): has-changes=true|false, summary=<path>.
-# Usage: plan.sh <stack> <mode>
+# Usage: plan.sh <stack> [plan|apply]
 set -euo pipefail
+usage="usage: scripts/ci/plan.sh <stack> [plan|apply]   (run from the repository root after npm run synth)"
+case "${1:-}" in
+  -h | --help) echo "$usage"; exit 0 ;;
+  "") echo "plan.sh: no stack given ($usage)" >&2; exit 2 ;;
+esac
 stack="$1"
 mode="${2:-plan}"
 dir="cdktf.out/stacks/$stack"
+if [ "$mode" != plan ] && [ "$mode" != apply ]; then
+  echo "plan.sh: mode '$mode' is not plan or apply ($usage)" >&2
+  exit 2
+fi
+if [ ! -d "$dir" ]; then
+  echo "plan.sh: $dir not found: synthesize the stack first (AAI_ENVIRONMENTS=$stack npm run synth)" >&2
+  exit 2
+fi
 summary="plan-$stack.md"
 
 set +e

@@ -3,7 +3,16 @@
 # workflow, else the tag the environment runs now (the stack's `image_tag` output in its state), else
 # the GitHub environment variable IMAGE_TAG. Usage: resolve-image-tag.sh <stack dir>
 set -euo pipefail
+usage="usage: scripts/ci/resolve-image-tag.sh <stack dir>   (env: IMAGE_TAG_INPUT, IMAGE_TAG_DEFAULT, GITHUB_ENV)"
+case "${1:-}" in
+  -h | --help) echo "$usage"; exit 0 ;;
+  "") echo "resolve-image-tag.sh: no stack directory given ($usage)" >&2; exit 2 ;;
+esac
 dir="$1"
+if [ ! -f "$dir/cdk.tf.json" ]; then
+  echo "resolve-image-tag.sh: $dir/cdk.tf.json not found: synthesize the stack first" >&2
+  exit 2
+fi
 tag="${IMAGE_TAG_INPUT:-}"
 source="workflow input"
 if [ -z "$tag" ]; then

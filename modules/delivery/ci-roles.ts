@@ -1,0 +1,52 @@
+import type { PolicyStatement } from "../../lib/iam";
+import { REGION, namePrefix } from "../../lib/naming";
+import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./constants";
+
+/** Web-identity trust: exactly one repository and GitHub environment, audience sts.amazonaws.com. */
+export function githubTrustPolicy(
+  providerArn: string,
+  owner: string,
+  repository: string,
+  environment: string,
+): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "GithubActionsEnvironment",
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: STS_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: `repo:${owner}/${repository}:environment:${environment}`,
+          },
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * What a plan needs beyond ReadOnlyAccess: the environment's secrets that the stack reads at plan time
+ * (the Redis AUTH token data source) and the random-password ephemeral resources, which Terraform opens
+ * during plan. Secrets are limited to this environment's `<prefix>/` names.
+ */
+export function planStatements(accountId: string, environment: string): PolicyStatement[] {
+  const prefix = namePrefix(environment);
+  return [
+    {
+      sid: "ReadEnvironmentSecrets",
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [`arn:aws:secretsmanager:${REGION}:${accountId}:secret:${prefix}/*`],
+    },
+    {
+      sid: "DecryptSecretsThroughSecretsManager",
+      actions: ["kms:Decrypt"],
+      resources: [`arn:aws:kms:${REGION}:${accountId}:key/*`],
+      conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` } },
+    },
+    { sid: "GenerateRandomPasswords", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+  ];
+}

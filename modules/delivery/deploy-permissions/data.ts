@@ -1,0 +1,138 @@
+import type { PolicyStatement } from "../../../lib/iam";
+import type { DeployContext } from "./context";
+
+/** Data tiers and their keys: ElastiCache, KMS, S3, SQS, SNS, Secrets Manager, AWS Backup, ECR and SSM parameters. */
+export function dataStatements({ arn, named }: DeployContext): PolicyStatement[] {
+  return [
+    {
+      sid: "Cache",
+      actions: [
+        "elasticache:Create*",
+        "elasticache:Delete*",
+        "elasticache:Modify*",
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+        "elasticache:IncreaseReplicaCount",
+        "elasticache:DecreaseReplicaCount",
+      ],
+      resources: [arn("elasticache", "*")],
+    },
+    {
+      sid: "Keys",
+      actions: [
+        "kms:CreateAlias",
+        "kms:UpdateAlias",
+        "kms:DeleteAlias",
+        "kms:PutKeyPolicy",
+        "kms:EnableKeyRotation",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+        "kms:UpdateKeyDescription",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:CreateGrant",
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      resources: [arn("kms", "key/*"), arn("kms", `alias/${named}`)],
+    },
+    {
+      sid: "Buckets",
+      actions: [
+        "s3:CreateBucket",
+        "s3:DeleteBucket",
+        "s3:PutBucket*",
+        "s3:DeleteBucketPolicy",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutEncryptionConfiguration",
+      ],
+      resources: [`arn:aws:s3:::${named}`],
+    },
+    {
+      sid: "Queues",
+      actions: [
+        "sqs:CreateQueue",
+        "sqs:DeleteQueue",
+        "sqs:SetQueueAttributes",
+        "sqs:TagQueue",
+        "sqs:UntagQueue",
+      ],
+      resources: [arn("sqs", named)],
+    },
+    {
+      sid: "Topics",
+      actions: [
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:SetTopicAttributes",
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+        "sns:SetSubscriptionAttributes",
+        "sns:TagResource",
+        "sns:UntagResource",
+      ],
+      resources: [arn("sns", named)],
+    },
+    {
+      sid: "Secrets",
+      actions: [
+        "secretsmanager:CreateSecret",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:RestoreSecret",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutResourcePolicy",
+        "secretsmanager:DeleteResourcePolicy",
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+      ],
+      resources: [arn("secretsmanager", `secret:${named}`)],
+    },
+    { sid: "RandomPasswords", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+    {
+      sid: "Backups",
+      actions: [
+        "backup:CreateBackupVault",
+        "backup:DeleteBackupVault",
+        "backup:CreateBackupPlan",
+        "backup:UpdateBackupPlan",
+        "backup:DeleteBackupPlan",
+        "backup:CreateBackupSelection",
+        "backup:DeleteBackupSelection",
+        "backup:TagResource",
+        "backup:UntagResource",
+      ],
+      resources: [arn("backup", `backup-vault:${named}`), arn("backup", "backup-plan:*")],
+    },
+    { sid: "BackupVaultStorage", actions: ["backup-storage:MountCapsule"], resources: ["*"] },
+    {
+      sid: "Registry",
+      actions: [
+        "ecr:CreateRepository",
+        "ecr:DeleteRepository",
+        "ecr:PutLifecyclePolicy",
+        "ecr:DeleteLifecyclePolicy",
+        "ecr:PutImageScanningConfiguration",
+        "ecr:PutImageTagMutability",
+        "ecr:SetRepositoryPolicy",
+        "ecr:DeleteRepositoryPolicy",
+        "ecr:TagResource",
+        "ecr:UntagResource",
+      ],
+      resources: [arn("ecr", `repository/${named}`)],
+    },
+    {
+      sid: "Parameters",
+      actions: [
+        "ssm:PutParameter",
+        "ssm:DeleteParameter",
+        "ssm:AddTagsToResource",
+        "ssm:RemoveTagsFromResource",
+      ],
+      resources: [arn("ssm", `parameter/${named}`)],
+    },
+  ];
+}
