@@ -194,7 +194,7 @@ async function gateStack(
   choice: ProviderChoice,
   workDir: string,
   env: NodeJS.ProcessEnv,
-  cache: { readonly ready?: Promise<void>; readonly filled?: () => void } = {},
+  initLock: (step: () => Promise<Run>) => Promise<Run>,
 ): Promise<StackResult> {
   const { json, removed } = forProvider(stack, choice.version);
   const declared = declaredResources(json);
@@ -214,9 +214,9 @@ async function gateStack(
   mkdirSync(validateDir, { recursive: true });
   writeFileSync(join(validateDir, "cdk.tf.json"), JSON.stringify(json, null, 2));
   rmSync(join(validateDir, ".terraform.lock.hcl"), { force: true }); // the provider may differ from the last run
-  await cache.ready;
-  const init = await run(["init", "-backend=false", "-input=false", "-no-color"], validateDir, env);
-  cache.filled?.();
+  const init = await initLock(() =>
+    run(["init", "-backend=false", "-input=false", "-no-color"], validateDir, env),
+  );
   if (init.code !== 0) return result({ errors: [`terraform init: ${firstError(init)}`] });
   const validate = await run(["validate", "-json", "-no-color"], validateDir, env);
   let report: { valid?: boolean; diagnostics?: [] } = {};
@@ -341,14 +341,17 @@ export async function runGate(workDir = DEFAULT_WORK_DIR): Promise<GateOutcome> 
   const env = { ...baseEnv, TF_CLI_CONFIG_FILE: config };
 
   const stacks = synthesizeStacks(join(work, "synth"));
-  // The first stack's init fills the plugin cache; the other inits wait for it and then link to the
-  // cached provider instead of each copying it. Everything after init runs in parallel.
-  let filled = () => {};
-  const ready = new Promise<void>((resolve) => (filled = resolve));
+  // Inits run one at a time: Terraform's plugin cache is not safe for concurrent installs (a cold cache
+  // failed one stack's init), and with a warm cache an init takes under a second. The first fills the
+  // cache, the others link to it. Validate and plan then run in parallel.
+  let queue: Promise<unknown> = Promise.resolve();
+  const initLock = (step: () => Promise<Run>): Promise<Run> => {
+    const next = queue.then(step);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   const results = await Promise.all(
-    Object.keys(stacks).map((name, i) =>
-      gateStack(name, stacks[name], choice, work, env, i === 0 ? { filled } : { ready }),
-    ),
+    Object.keys(stacks).map((name) => gateStack(name, stacks[name], choice, work, env, initLock)),
   );
 
   const failed = results.filter((r) => r.errors.length > 0);
