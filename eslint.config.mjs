@@ -1,6 +1,11 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// The package root loads all ~2,200 provider modules (seconds, >1 GB). Deep imports only.
+const providerRootMessage = "Import from @cdktf/provider-aws/lib/<resource> instead.";
+const providerRootPath = { name: "@cdktf/provider-aws", message: providerRootMessage };
+const providerRootPattern = { regex: "^@cdktf/provider-aws/lib/?$", message: providerRootMessage };
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "cdktf.out/", ".bench/", "coverage/"] },
   js.configs.recommended,
@@ -16,24 +21,7 @@ export default tseslint.config(
       },
     },
     rules: {
-      // The package root loads all ~2,200 provider modules (seconds, >1 GB). Deep imports only.
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            {
-              name: "@cdktf/provider-aws",
-              message: "Import from @cdktf/provider-aws/lib/<resource> instead.",
-            },
-          ],
-          patterns: [
-            {
-              regex: "^@cdktf/provider-aws/lib/?$",
-              message: "Import from @cdktf/provider-aws/lib/<resource> instead.",
-            },
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { paths: [providerRootPath], patterns: [providerRootPattern] }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       // Override payloads are emitted raw: a literal `${` or `%{` in one breaks `terraform validate`.
       "no-restricted-syntax": [
@@ -50,25 +38,15 @@ export default tseslint.config(
     // imports DOWN from modules, never the other way. Repeats the provider-root restriction, because a
     // later no-restricted-imports entry replaces the earlier one for these files.
     files: ["modules/**", "lib/**"],
-    // lib/terraform/ is the Terraform gate (a build tool that synthesizes the stacks), not a construct
-    // helper. TODO(#11): drop the delivery exemption once modules/delivery stops importing EnvironmentName
-    // (lib/naming's namePrefix(environment: string) replaces envName).
-    ignores: ["lib/terraform/**", "modules/delivery/index.ts"],
+    // lib/terraform/ is the Terraform gate (a build tool that synthesizes the stacks), not a construct helper.
+    ignores: ["lib/terraform/**"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            {
-              name: "@cdktf/provider-aws",
-              message: "Import from @cdktf/provider-aws/lib/<resource> instead.",
-            },
-          ],
+          paths: [providerRootPath],
           patterns: [
-            {
-              regex: "^@cdktf/provider-aws/lib/?$",
-              message: "Import from @cdktf/provider-aws/lib/<resource> instead.",
-            },
+            providerRootPattern,
             {
               group: ["**/environments/**", "**/environments", "**/stacks/**", "**/stacks"],
               message:

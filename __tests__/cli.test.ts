@@ -20,8 +20,7 @@ const root = join(__dirname, "..");
 let work: string;
 
 beforeAll(() => {
-  // Compile once, as `npm run synth` does.
-  expect(spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { encoding: "utf8" }).status).toBe(0);
+  // dist/ is compiled once per run by the global setup (__tests__/helpers/global-setup.ts).
   work = mkdtempSync(join(tmpdir(), "aai-cli-"));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -24,14 +24,6 @@ export function physicalName(prefix: string, component: string): string {
 }
 
 /**
- * @deprecated Use namePrefix(environment). Kept for callers that derive only the prefix:
- * `envName(env, PROJECT)` === `namePrefix(env)`; for any other base it is not the naming rule.
- */
-export function envName(environment: string, base: string): string {
-  return environment === SEED_ENVIRONMENT ? base : `${base}-${environment}`;
-}
-
-/**
  * The permissions boundary every role of the environment stacks carries: a customer managed policy
  * created by the bootstrap stack (an administrator applies it, so CI can neither create nor change it).
  * The CI deploy roles may create and change roles only with exactly this boundary.

@@ -16,13 +16,18 @@ export function escapeTemplate(value: string): string {
   return value.replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{");
 }
 
+/** A copy of a JSON value with every string passed through `fn` (keys untouched). */
+export function mapStrings(node: unknown, fn: (s: string) => string): unknown {
+  if (typeof node === "string") return fn(node);
+  if (Array.isArray(node)) return node.map((item) => mapStrings(item, fn));
+  if (node !== null && typeof node === "object")
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, mapStrings(v, fn)]));
+  return node;
+}
+
 /** `value` with every string escaped (objects and arrays walked; keys are never templates). */
 export function literal<T>(value: T): T {
-  if (typeof value === "string") return escapeTemplate(value) as T;
-  if (Array.isArray(value)) return value.map((item) => literal(item)) as T;
-  if (value !== null && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)])) as T;
-  return value;
+  return mapStrings(value, escapeTemplate) as T;
 }
 
 /**

@@ -2,13 +2,12 @@ import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-
 import { Fn, LocalBackend, TerraformOutput, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { BootstrapConfig } from "../environments/schema";
-import { PROJECT } from "../lib/naming";
+import { PROJECT, STATE_BUCKET } from "../lib/naming";
 import { GithubDelivery } from "../modules/delivery";
 import { COST_ALLOCATION_TAGS } from "../modules/monitoring/budget";
 import { KmsKey } from "../modules/security/kms-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 import { BaseStack } from "./base-stack";
-import { STATE_BUCKET } from "./environment-stack";
 
 /** Bootstrap's local state, relative to the stack's working directory cdktf.out/stacks/bootstrap. */
 export const BOOTSTRAP_STATE_PATH = "../../../terraform-state/bootstrap.tfstate";
@@ -51,7 +50,6 @@ export class BootstrapStack extends BaseStack {
     this.stateKey = new KmsKey(this, "state-kms", {
       alias: `${PROJECT}-terraform-state`,
       description: `${PROJECT}: Terraform state encryption`,
-      accountId: this.accountId,
       deletionWindowInDays: 30,
       preventDestroy: true,
     });

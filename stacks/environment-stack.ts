@@ -16,9 +16,6 @@ import { PermissionsBoundary } from "../modules/security/service-role";
 import { Storage } from "../modules/storage";
 import { BaseStack } from "./base-stack";
 
-/** @deprecated Import STATE_BUCKET from lib/naming. */
-export { STATE_BUCKET } from "../lib/naming";
-
 /**
  * One environment (dev, staging or prod): S3 backend state at <env>/terraform.tfstate, and the seed's
  * tiers composed from modules/, each fed the previous tiers' typed bindings. Cross-cutting inputs

@@ -6,6 +6,7 @@
  * block (docs/addresses.md).
  */
 import { join } from "node:path";
+import { resources } from "./tfjson";
 
 /** A synthesized stack (cdk.tf.json), loosely typed. */
 export type StackJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,11 +15,9 @@ export const ADDRESS_DIR = join("docs", "addresses");
 
 /** Every managed resource (type.name) and data source (data.type.name) of a stack, sorted. */
 export function stackAddresses(stack: StackJson): string[] {
-  const list = (blocks: StackJson | undefined, prefix: string) =>
-    Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
-      Object.keys(byName as StackJson).map((name) => `${prefix}${type}.${name}`),
-    );
-  return [...list(stack.resource, ""), ...list(stack.data, "data.")].sort();
+  return resources(stack, { data: true })
+    .map((r) => r.address)
+    .sort();
 }
 
 /** The `from` addresses of the stack's `moved` blocks. */

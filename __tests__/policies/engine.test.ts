@@ -150,9 +150,7 @@ describe("npm run policy (dist/policies/cli.js)", () => {
   const root = join(__dirname, "..", "..");
   let work: string;
   beforeAll(() => {
-    expect(spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { encoding: "utf8" }).status).toBe(
-      0,
-    );
+    // dist/ is compiled once per run by the global setup (__tests__/helpers/global-setup.ts).
     work = mkdtempSync(join(tmpdir(), "aai-policy-cli-"));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));

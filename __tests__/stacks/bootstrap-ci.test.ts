@@ -9,7 +9,7 @@ import {
   deployStatements,
   guardRailStatements,
 } from "../../modules/delivery";
-import { envName } from "../../lib/naming";
+import { namePrefix, physicalName } from "../../lib/naming";
 import { evaluate, toStackDoc } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
@@ -433,7 +433,8 @@ describe("ECS service autoscaling alarms (issue #10, fix 5)", () => {
   test.each(ENVIRONMENT_NAMES.map((e) => [e]))(
     "%s deploy role may put and delete its ECS service's TargetTracking-* alarms",
     (env) => {
-      const resourceId = `service/${envName(env, "air-applied-ai-cluster")}/${envName(env, "air-applied-ai-api")}`;
+      const name = (component: string) => physicalName(namePrefix(env), component);
+      const resourceId = `service/${name("cluster")}/${name("api")}`;
       for (const suffix of ["AlarmHigh", "AlarmLow"]) {
         const arn = alarm(`TargetTracking-${resourceId}-${suffix}-0c5f2bd8-8fd7-4c58-9d3c-3b4a4b3a1f00`);
         for (const action of ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"])

@@ -7,6 +7,8 @@
  * Anything not declared here (an unknown data source, ephemeral resource or variable) is an error,
  * never skipped, so a new one is added here on purpose.
  */
+import { resources } from "../../tools/tfjson";
+import { mapStrings } from "../overrides";
 import { compareVersions } from "./provider";
 
 /** A Terraform JSON document (a stack's cdk.tf.json, or a test file). */
@@ -130,15 +132,6 @@ export const VARIABLE_VALUES: Record<string, string> = {
 
 const EPHEMERAL_REFERENCE = /\$\{ephemeral\.([\w-]+)\.([\w-]+)\.([\w-]+)\}/g;
 
-/** Replaces every string in `node` through `fn`. */
-function mapStrings(node: unknown, fn: (s: string) => string): unknown {
-  if (typeof node === "string") return fn(node);
-  if (Array.isArray(node)) return node.map((item) => mapStrings(item, fn));
-  if (node !== null && typeof node === "object")
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, mapStrings(v, fn)]));
-  return node;
-}
-
 /**
  * The configuration the offline plan runs: `stack` with the ephemeral resources that would call AWS
  * removed and each reference to them (`${ephemeral.<type>.<name>.<attribute>}`) replaced by a literal.
@@ -230,7 +223,5 @@ export function offlineTestFile(stack: TfJson): TfJson {
 
 /** Every managed resource the stack declares, as Terraform addresses (type.name). */
 export function declaredResources(stack: TfJson): string[] {
-  return Object.entries(stack.resource ?? {}).flatMap(([type, byName]) =>
-    Object.keys(byName as TfJson).map((name) => `${type}.${name}`),
-  );
+  return resources(stack).map((r) => r.address);
 }

@@ -1,15 +1,14 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { FARGATE_CPU_VALUES, describeFargateMemory, fargateMemoryFor } from "../../lib/fargate";
-import type { INetwork } from "../networking/network";
 import type { Platform, TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
 import type { ServiceRole } from "../security/service-role";
 import { FargateCluster } from "./cluster";
 import { CONTAINER_NAME, SECRET_LIKE_NAME, SECRET_LIKE_VALUE } from "./container";
 import { ContainerRepository } from "./repository";
-import { type ContainerSecret, FargateService, type ServiceLoadBalancing } from "./service";
-import { DEPLOYMENT_STRATEGIES, type ServiceSettings } from "./settings";
+import { FargateService, type FargateServiceProps } from "./service";
+import { DEPLOYMENT_STRATEGIES } from "./settings";
 
 export {
   CONTAINER_NAME,
@@ -37,29 +36,16 @@ export {
   shiftsTraffic,
 } from "./settings";
 
-export interface ApplicationProps {
+/** The service's props, minus what Application builds itself (the cluster, the repository, the name). */
+export interface ApplicationProps extends Omit<FargateServiceProps, "cluster" | "repository" | "name"> {
   /**
    * Names (`<prefix>-cluster`, `<prefix>-api`, roles `<prefix>-ecs-*`, log groups `/<prefix>/ecs/*`),
    * the CMK (ECR, log groups, ECS Exec), log retention, and `protect` (prevent_destroy on the ECR
    * repository: its images are the rollback targets).
    */
   readonly platform: Platform;
-  /** The tasks run in the private subnets (no public IPs); HTTPS to S3 through its prefix list. */
-  readonly network: INetwork;
   /** Image tag to run, normally the stack's `image_tag` Terraform variable that CI sets per release. */
   readonly imageTag: string;
-  /** Sizes, scaling, capacity strategy and deployment strategy (config `ecs`). */
-  readonly settings: ServiceSettings;
-  /** `loadBalancer.serviceTarget`: target group(s), listener rule, and the ALB's connections. */
-  readonly loadBalancing: ServiceLoadBalancing;
-  /** Plain configuration for the container (bucket names, queue URL, endpoints); never credentials. @default {} */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** Credentials injected via `valueFrom`; the execution role is granted exactly these. @default [] */
-  readonly secrets?: readonly ContainerSecret[];
-  /** Where tasks may open HTTPS (AWS APIs via NAT or interface endpoints, ECR, external APIs). @default "0.0.0.0/0" */
-  readonly httpsEgressCidr?: string;
-  /** Container health check command. @default pythonHealthCheck(containerPort, healthCheckPath) */
-  readonly healthCheckCommand?: readonly string[];
 }
 
 /**

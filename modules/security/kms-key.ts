@@ -10,8 +10,6 @@ export interface KmsKeyProps {
   /** Alias without the "alias/" prefix, e.g. "air-applied-ai-prod". */
   readonly alias: string;
   readonly description: string;
-  /** @deprecated Ignored: the key's account is always its stack's (StackContext.of(this).accountId). */
-  readonly accountId?: string;
   /** Waiting period before deletion, 7-30 days. @default 30 */
   readonly deletionWindowInDays?: number;
   /** Protect the key from `terraform destroy`. @default false */

@@ -38,6 +38,10 @@ function lifecycleRules(stack: StackDoc, bucket: TfResource) {
 
 const BUCKET = ["aws_s3_bucket"];
 
+/** A check that passes when the bucket has at least one companion resource of `type`. */
+const hasCompanion = (type: string) => (bucket: TfResource, stack: StackDoc) =>
+  companions(stack, bucket, type).length > 0 || `no ${type}`;
+
 export const s3Rules: Rule[] = [
   {
     id: "CKV_AWS_19",
@@ -74,8 +78,7 @@ export const s3Rules: Rule[] = [
     severity: "LOW",
     fix: "SecureBucket accessLogs: the logs bucket.",
     resourceTypes: BUCKET,
-    check: (b, stack) =>
-      companions(stack, b, "aws_s3_bucket_logging").length > 0 || "no aws_s3_bucket_logging",
+    check: hasCompanion("aws_s3_bucket_logging"),
   },
   {
     id: "CKV2_AWS_6",
@@ -257,8 +260,7 @@ export const s3Rules: Rule[] = [
     severity: "LOW",
     fix: "Add an aws_s3_bucket_notification (EventBridge, SQS, SNS or Lambda) for a consumer, or waive where nothing consumes object events.",
     resourceTypes: BUCKET,
-    check: (b, stack) =>
-      companions(stack, b, "aws_s3_bucket_notification").length > 0 || "no aws_s3_bucket_notification",
+    check: hasCompanion("aws_s3_bucket_notification"),
   },
   {
     id: "CKV_AWS_144",
@@ -266,8 +268,6 @@ export const s3Rules: Rule[] = [
     severity: "LOW",
     fix: "Add an aws_s3_bucket_replication_configuration to a bucket in another region, or waive with the DR decision.",
     resourceTypes: BUCKET,
-    check: (b, stack) =>
-      companions(stack, b, "aws_s3_bucket_replication_configuration").length > 0 ||
-      "no aws_s3_bucket_replication_configuration",
+    check: hasCompanion("aws_s3_bucket_replication_configuration"),
   },
 ];
