@@ -8,10 +8,10 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
 import { CACHE_NODE_TYPE } from "../modules/cache";
-import { DEPLOYMENT_STRATEGIES } from "../modules/ecs/settings";
+import { DEPLOYMENT_STRATEGIES, serviceSettingsProblems } from "../modules/ecs/settings";
 import { ALB_TLS_POLICIES } from "../modules/loadbalancer";
 import { CLOUDWATCH_RETENTION_VALUES } from "../modules/security/log-group";
-import { FARGATE_CPU_VALUES, describeFargateMemory, fargateMemoryFor } from "../lib/fargate";
+import { FARGATE_CPU_VALUES } from "../lib/fargate";
 import {
   MAINTENANCE_WINDOW,
   SNAPSHOT_WINDOW,
@@ -413,30 +413,9 @@ export const environmentSchema = z
         `must not overlap cache.maintenanceWindow ${c.maintenanceWindow}`,
       );
 
-    // ECS: Fargate size pairs, autoscaling bounds, a usable capacity-provider strategy.
-    const e = cfg.ecs;
-    if (FARGATE_CPU_VALUES.includes(e.taskCpu) && !fargateMemoryFor(e.taskCpu).includes(e.taskMemory))
-      issue(
-        ["ecs", "taskMemory"],
-        e.taskMemory,
-        `must be a Fargate memory value for cpu ${e.taskCpu}: ${describeFargateMemory(e.taskCpu)}`,
-      );
-    if (e.minCapacity > e.maxCapacity)
-      issue(["ecs", "minCapacity"], e.minCapacity, `must be <= ecs.maxCapacity (${e.maxCapacity})`);
-    if (e.onDemandWeight + e.spotWeight === 0)
-      issue(
-        ["ecs", "spotWeight"],
-        e.spotWeight,
-        "must be > 0 when ecs.onDemandWeight is 0 (one weight must be positive)",
-      );
-    if (e.deploymentStrategy === "LINEAR" && e.trafficShiftPercent < 3)
-      issue(
-        ["ecs", "trafficShiftPercent"],
-        e.trafficShiftPercent,
-        "must be 3-100 with ecs.deploymentStrategy LINEAR (ECS linear step percent)",
-      );
-    if (Math.abs(e.trafficShiftPercent * 10 - Math.round(e.trafficShiftPercent * 10)) > 1e-9)
-      issue(["ecs", "trafficShiftPercent"], e.trafficShiftPercent, "must be a multiple of 0.1 (ECS)");
+    // ECS: the tier's own cross-field rules (Fargate pairs, bounds, weights, traffic shift), one list.
+    for (const { field, value, rule } of serviceSettingsProblems(cfg.ecs, "ecs."))
+      issue(["ecs", field], value, rule);
 
     // Load balancer: exactly one certificate source.
     const lb = cfg.loadBalancer;

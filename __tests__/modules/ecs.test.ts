@@ -768,7 +768,7 @@ describe("Application construct", () => {
       "min > max",
       {},
       { minCapacity: 11 },
-      /settings\.minCapacity = 11: must be 1\.\.settings\.maxCapacity \(10\)/,
+      /settings\.minCapacity = 11: must be <= settings\.maxCapacity \(10\)/,
     ],
     ["both weights zero", {}, { onDemandWeight: 0, spotWeight: 0 }, /settings\.spotWeight = 0: must be > 0/],
     [

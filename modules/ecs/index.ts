@@ -1,6 +1,5 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { FARGATE_CPU_VALUES, describeFargateMemory, fargateMemoryFor } from "../../lib/fargate";
 import type { Platform, TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
 import type { ServiceRole } from "../security/service-role";
@@ -8,7 +7,7 @@ import { FargateCluster } from "./cluster";
 import { CONTAINER_NAME, SECRET_LIKE_NAME, SECRET_LIKE_VALUE } from "./container";
 import { ContainerRepository } from "./repository";
 import { FargateService, type FargateServiceProps } from "./service";
-import { DEPLOYMENT_STRATEGIES } from "./settings";
+import { serviceSettingsProblems } from "./settings";
 
 export {
   CONTAINER_NAME,
@@ -203,38 +202,12 @@ function validate(
       'must be an ECR tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -) and not "latest" (tags are immutable)',
     );
 
-  if (!FARGATE_CPU_VALUES.includes(s.taskCpu))
-    fail("settings.taskCpu", s.taskCpu, `must be one of ${FARGATE_CPU_VALUES.join(", ")}`);
-  if (!fargateMemoryFor(s.taskCpu).includes(s.taskMemory))
-    fail(
-      "settings.taskMemory",
-      s.taskMemory,
-      `must be a Fargate memory value for cpu ${s.taskCpu}: ${describeFargateMemory(s.taskCpu)}`,
-    );
   if (!Number.isInteger(s.containerPort) || s.containerPort < 1 || s.containerPort > 65535)
     fail("settings.containerPort", s.containerPort, "must be a port 1-65535");
   if (!s.healthCheckPath.startsWith("/") || /['"\\\s]/.test(s.healthCheckPath))
     fail("settings.healthCheckPath", s.healthCheckPath, 'must be an absolute URL path like "/health"');
-  if (s.minCapacity < 1 || s.minCapacity > s.maxCapacity)
-    fail("settings.minCapacity", s.minCapacity, `must be 1..settings.maxCapacity (${s.maxCapacity})`);
-  if (s.onDemandWeight + s.spotWeight === 0)
-    fail("settings.spotWeight", s.spotWeight, "must be > 0 when settings.onDemandWeight is 0");
-  for (const [field, value] of [
-    ["cpuTargetPercent", s.cpuTargetPercent],
-    ["memoryTargetPercent", s.memoryTargetPercent],
-  ] as const)
-    if (value < 10 || value > 95) fail(`settings.${field}`, value, "must be 10-95");
-  if (!(DEPLOYMENT_STRATEGIES as readonly string[]).includes(s.deploymentStrategy))
-    fail(
-      "settings.deploymentStrategy",
-      s.deploymentStrategy,
-      `must be one of ${DEPLOYMENT_STRATEGIES.join(", ")}`,
-    );
-  const minShift = s.deploymentStrategy === "LINEAR" ? 3 : 0.1;
-  if (s.trafficShiftPercent < minShift || s.trafficShiftPercent > 100)
-    fail("settings.trafficShiftPercent", s.trafficShiftPercent, `must be ${minShift}-100`);
-  if (!Number.isInteger(s.bakeTimeMinutes) || s.bakeTimeMinutes < 0 || s.bakeTimeMinutes > 1440)
-    fail("settings.bakeTimeMinutes", s.bakeTimeMinutes, "must be 0-1440 minutes");
+  for (const { field, value, rule } of serviceSettingsProblems(s, "settings."))
+    fail(`settings.${field}`, value, rule);
   if (s.deploymentStrategy !== "ROLLING") {
     if (!p.loadBalancing.alternateTargetGroupArn)
       fail(

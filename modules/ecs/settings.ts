@@ -3,6 +3,7 @@
  * this, and imports DEPLOYMENT_STRATEGIES from here), and the pure functions derived from them.
  */
 import type { EcsServiceDeploymentConfiguration } from "@cdktf/provider-aws/lib/ecs-service";
+import { FARGATE_CPU_VALUES, describeFargateMemory, fargateMemoryFor } from "../../lib/fargate";
 
 /** ECS-native deployment strategies (aws_ecs_service deployment_configuration.strategy). */
 export const DEPLOYMENT_STRATEGIES = ["ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"] as const;
@@ -48,6 +49,53 @@ export interface ServiceSettings {
   readonly healthCheckGracePeriodSeconds: number;
   /** ECR lifecycle: tagged images kept (rollback targets). */
   readonly imageRetentionCount: number;
+}
+
+/** A broken rule of the service settings: which field, its value, and the rule it breaks. */
+export interface SettingsProblem {
+  readonly field: keyof ServiceSettings;
+  readonly value: unknown;
+  readonly rule: string;
+}
+
+/**
+ * The rules AWS enforces only at apply, across fields: Fargate size pairs, autoscaling bounds, a usable
+ * capacity-provider strategy, ECS traffic-shift steps and bake times. One list for both callers: the
+ * config schema reports them under `ecs.`, the Application construct under `settings.`; `prefix` names
+ * the sibling fields a rule refers to the same way.
+ */
+export function serviceSettingsProblems(s: ServiceSettings, prefix: string): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const problem = (field: keyof ServiceSettings, rule: string) =>
+    problems.push({ field, value: s[field], rule });
+  if (!FARGATE_CPU_VALUES.includes(s.taskCpu))
+    problem("taskCpu", `must be a Fargate task cpu value: ${FARGATE_CPU_VALUES.join(", ")}`);
+  else if (!fargateMemoryFor(s.taskCpu).includes(s.taskMemory))
+    problem(
+      "taskMemory",
+      `must be a Fargate memory value for cpu ${s.taskCpu}: ${describeFargateMemory(s.taskCpu)}`,
+    );
+  if (s.minCapacity < 1) problem("minCapacity", "must be >= 1");
+  else if (s.minCapacity > s.maxCapacity)
+    problem("minCapacity", `must be <= ${prefix}maxCapacity (${s.maxCapacity})`);
+  if (s.onDemandWeight + s.spotWeight === 0)
+    problem("spotWeight", `must be > 0 when ${prefix}onDemandWeight is 0 (one weight must be positive)`);
+  for (const field of ["cpuTargetPercent", "memoryTargetPercent"] as const)
+    if (s[field] < 10 || s[field] > 95) problem(field, "must be 10-95");
+  if (!DEPLOYMENT_STRATEGIES.includes(s.deploymentStrategy))
+    problem("deploymentStrategy", `must be one of ${DEPLOYMENT_STRATEGIES.join(", ")}`);
+  if (s.deploymentStrategy === "LINEAR" && s.trafficShiftPercent < 3)
+    problem(
+      "trafficShiftPercent",
+      `must be 3-100 with ${prefix}deploymentStrategy LINEAR (ECS linear step percent)`,
+    );
+  else if (s.trafficShiftPercent < 0.1 || s.trafficShiftPercent > 100)
+    problem("trafficShiftPercent", "must be 0.1-100");
+  else if (Math.abs(s.trafficShiftPercent * 10 - Math.round(s.trafficShiftPercent * 10)) > 1e-9)
+    problem("trafficShiftPercent", "must be a multiple of 0.1 (ECS)");
+  if (!Number.isInteger(s.bakeTimeMinutes) || s.bakeTimeMinutes < 0 || s.bakeTimeMinutes > 1440)
+    problem("bakeTimeMinutes", "must be 0-1440 minutes");
+  return problems;
 }
 
 /** FARGATE carries the on-demand base and its weight; FARGATE_SPOT takes the rest by weight. */
