@@ -1,11 +1,11 @@
-import { S3Backend, TerraformVariable } from "cdktf";
+import { S3Backend, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import { PROJECT, REGION, STATE_BUCKET, namePrefix, workloadBoundaryArn } from "../lib/naming";
 import { addLiteralOverride } from "../lib/overrides";
 import { Cache } from "../modules/cache";
 import { Database, QDRANT_HTTP_PORT } from "../modules/database";
-import { Application, shiftsTraffic } from "../modules/ecs";
+import { Application, imageTagVariable, shiftsTraffic } from "../modules/ecs";
 import { LoadBalancer } from "../modules/loadbalancer";
 import { Monitoring } from "../modules/monitoring";
 import { Networking } from "../modules/networking";
@@ -99,24 +99,7 @@ export class EnvironmentStack extends BaseStack {
       privateZoneName: `${config.name}.${PROJECT}.internal`,
     }));
 
-    // --- Application (ECS) -------------------------------------------------------------------------
-    // The image tag is the one input that changes per release: CI pushes <ecr_repository_url>:<git sha>
-    // and applies with -var image_tag=<git sha>. No default: a plan without it fails instead of
-    // silently deploying some other image. "latest" is refused (tags are immutable).
-    this.imageTag = new TerraformVariable(this, "image-tag-variable", {
-      type: "string",
-      nullable: false,
-      description: "API image tag in ecr_repository_url to run (CI sets the git SHA it pushed)",
-      validation: [
-        {
-          condition:
-            '${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"}',
-          errorMessage:
-            'The image_tag must be an ECR tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -) other than "latest".',
-        },
-      ],
-    });
-    this.imageTag.overrideLogicalId("image_tag");
+    this.imageTag = imageTagVariable(this);
     const app = (this.application = new Application(this, "application", {
       platform,
       network,

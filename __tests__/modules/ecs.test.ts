@@ -757,7 +757,7 @@ describe("Application construct", () => {
       {},
       /environment = "UPSTREAM": has a credential-like value/,
     ],
-    ["the latest tag", { imageTag: "latest" }, {}, /imageTag = "latest": must be an ECR tag .* not "latest"/],
+    ["the latest tag", { imageTag: "latest" }, {}, /imageTag = "latest": must be an ECR tag .* other than "latest"/],
     [
       "a bad Fargate pair",
       {},

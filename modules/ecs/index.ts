@@ -4,6 +4,7 @@ import type { Platform, TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
 import type { ServiceRole } from "../security/service-role";
 import { FargateCluster } from "./cluster";
+import { IMAGE_TAG_RULE, isDeployableImageTag } from "./image-tag";
 import { CONTAINER_NAME, SECRET_LIKE_NAME, SECRET_LIKE_VALUE } from "./container";
 import { ContainerRepository } from "./repository";
 import { FargateService, type FargateServiceProps } from "./service";
@@ -18,6 +19,7 @@ export {
   pythonHealthCheck,
 } from "./container";
 export { FargateCluster } from "./cluster";
+export { IMAGE_TAG_PATTERN, imageTagVariable } from "./image-tag";
 export { ContainerRepository, UNTAGGED_IMAGE_EXPIRY_DAYS } from "./repository";
 export {
   type ContainerSecret,
@@ -172,7 +174,6 @@ export class Application extends Construct implements IConnectable {
 
 const CLUSTER_OR_SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ECR_NAME = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function validate(
@@ -195,12 +196,8 @@ function validate(
     );
   if (p.network.privateSubnetIds.length === 0)
     fail("network.privateSubnetIds", [], "must list at least one subnet");
-  if (!Token.isUnresolved(p.imageTag) && (!IMAGE_TAG.test(p.imageTag) || p.imageTag === "latest"))
-    fail(
-      "imageTag",
-      p.imageTag,
-      'must be an ECR tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -) and not "latest" (tags are immutable)',
-    );
+  if (!Token.isUnresolved(p.imageTag) && !isDeployableImageTag(p.imageTag))
+    fail("imageTag", p.imageTag, IMAGE_TAG_RULE);
 
   if (!Number.isInteger(s.containerPort) || s.containerPort < 1 || s.containerPort > 65535)
     fail("settings.containerPort", s.containerPort, "must be a port 1-65535");
