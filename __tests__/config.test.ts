@@ -82,7 +82,7 @@ describe("every object in the schema is strict: a misspelled key is an error, no
   });
 
   test.each([
-    [{ colour: "blue" }, /^colour = "blue": unknown field \(allowed: github, environments\)$/],
+    [{ colour: "blue" }, /^colour = "blue": unknown field \(allowed: github, environments, awsAccountId, state\)$/],
     [
       { github: { owner: "air-applied-ai", repository: "infrastructure", createOidcProvidr: false } },
       /^github\.createOidcProvidr = false: unknown field \(allowed: owner, repository, createOidcProvider\)$/,
