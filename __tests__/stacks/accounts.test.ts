@@ -116,6 +116,14 @@ describe("account per environment: dev and staging in A, prod in B", () => {
     expect(inB.bootstrap.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_B]);
   });
 
+  test('with state: "s3", each bootstrap keeps its state in its own account\'s bucket', () => {
+    const migrated = synth(registry, { ...bootstrapInput, awsAccountId: ACCOUNT_B, state: "s3" }).bootstrap;
+    expect(migrated.terraform.backend.s3).toMatchObject({
+      bucket: `air-applied-ai-terraform-state-${ACCOUNT_B}`,
+      key: "bootstrap/terraform.tfstate",
+    });
+  });
+
   test("a bootstrap told to make roles for an environment of another account: one line, naming both accounts", () => {
     const message = errorOf(() =>
       loadBootstrap({ ...bootstrapInput, awsAccountId: ACCOUNT_A, environments: ["dev", "prod"] }, registry),
