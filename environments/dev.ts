@@ -34,4 +34,6 @@ export const dev: EnvironmentInput = {
   },
   monitoring: { alarmEmails: ["platform-dev@air-applied-ai.com"] },
   budget: { monthlyLimitUsd: 500 },
+  // Pin the AWS account (Terraform then refuses any other account's credentials; docs/deploy.md,
+  // "One account or one per environment"): awsAccountId: "<12-digit account id>",
 };

@@ -1,6 +1,12 @@
 import { bootstrap } from "./bootstrap";
-import { assertEnvironmentName, validateBootstrap, validateEnvironment } from "./load";
-import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, type EnvironmentRegistry } from "./registry";
+import {
+  assertEnvironmentName,
+  checkAccountLayout,
+  environmentAccounts,
+  validateBootstrap,
+  validateEnvironment,
+} from "./load";
+import { ENVIRONMENT_INPUTS, type EnvironmentRegistry } from "./registry";
 import type { BootstrapConfig, EnvironmentConfig } from "./schema";
 
 export { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from "./registry";
@@ -15,23 +21,26 @@ export function loadEnvironments(
   inputs: EnvironmentRegistry | Record<string, unknown> = ENVIRONMENT_INPUTS,
 ): EnvironmentConfig[] {
   const registered = Object.keys(inputs);
-  return (names ?? registered).map((name) => {
+  const configs = (names ?? registered).map((name) => {
     assertEnvironmentName(name, registered);
     return validateEnvironment(inputs[name], name);
   });
+  checkAccountLayout(environmentAccounts(inputs));
+  return configs;
 }
 
 /**
  * Validates the bootstrap stack's config (environments/bootstrap.ts by default) before it is built; its
- * `environments` default to, and must be among, the registered ones (`registered`).
+ * `environments` default to, and must be among, the registered ones (`inputs`, the registry) of its
+ * account (their `awsAccountId`).
  */
 export function loadBootstrap(
   input: unknown = bootstrap,
-  registered: readonly string[] = ENVIRONMENT_NAMES,
+  inputs: EnvironmentRegistry | Record<string, unknown> = ENVIRONMENT_INPUTS,
 ): BootstrapConfig {
-  return validateBootstrap(input, registered);
+  return validateBootstrap(input, Object.keys(inputs), environmentAccounts(inputs));
 }
 
-export { ConfigError } from "./load";
+export { ConfigError, type EnvironmentAccounts } from "./load";
 export type { EnvironmentName, EnvironmentRegistry } from "./registry";
 export type { BootstrapConfig, BootstrapInput, EnvironmentConfig, EnvironmentInput } from "./schema";

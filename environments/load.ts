@@ -1,6 +1,8 @@
 import type { z } from "zod";
+import { stateBucketName } from "../lib/naming";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "./registry";
 import {
+  AWS_ACCOUNT_ID,
   MISSING,
   bootstrapSchema,
   environmentSchema,
@@ -97,15 +99,61 @@ export function assertEnvironmentName(
     throw new ConfigError(`Unknown environment "${name}": must be one of ${registered.join(", ")}`);
 }
 
+/** Environment name -> the AWS account it is pinned to (`awsAccountId`), or undefined when not pinned. */
+export type EnvironmentAccounts = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The accounts of the registered environments, read from their inputs (a malformed id counts as not
+ * pinned here; that environment's own validation reports it).
+ */
+export function environmentAccounts(inputs: Readonly<Record<string, unknown>>): EnvironmentAccounts {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, input]) => {
+      const id =
+        typeof input === "object" && input ? (input as { awsAccountId?: unknown }).awsAccountId : undefined;
+      return [name, typeof id === "string" && AWS_ACCOUNT_ID.test(id) ? id : undefined];
+    }),
+  );
+}
+
+/** The distinct accounts the environments are pinned to, in registry order. */
+function pinnedAccounts(accounts: EnvironmentAccounts): string[] {
+  return [...new Set(Object.values(accounts).filter((a): a is string => a !== undefined))];
+}
+
+/** `dev: 111111111111, prod: 222222222222`: who is pinned where, for messages. */
+function describeAccounts(accounts: EnvironmentAccounts): string {
+  return Object.entries(accounts)
+    .filter(([, a]) => a !== undefined)
+    .map(([e, a]) => `${e}: ${a}`)
+    .join(", ");
+}
+
+/**
+ * Account-per-environment needs every environment pinned: its state bucket is its account's, and some
+ * account's bootstrap must make its CI roles. One-line ConfigError for the first unpinned environment.
+ */
+export function checkAccountLayout(accounts: EnvironmentAccounts): void {
+  if (pinnedAccounts(accounts).length < 2) return;
+  const unpinned = Object.keys(accounts).find((e) => accounts[e] === undefined);
+  if (unpinned !== undefined)
+    throw new ConfigError(
+      `Invalid config for environment "${unpinned}": awsAccountId = (missing): must be set when the environments live in several AWS accounts (${describeAccounts(accounts)})`,
+    );
+}
+
 const BOOTSTRAP = "Invalid bootstrap config (environments/bootstrap.ts)";
 
 /**
  * Validates the bootstrap stack's config (environments/bootstrap.ts); one-line ConfigError on the first
- * problem. `environments` defaults to every registered environment and may name only registered ones.
+ * problem. `environments` defaults to every registered environment of this bootstrap's account (all of
+ * them when it is not pinned) and may name only registered ones in that account. When the environments
+ * live in several accounts, the bootstrap must be pinned to one, and its state bucket is that account's.
  */
 export function validateBootstrap(
   input: unknown,
   registered: readonly string[] = ENVIRONMENT_NAMES,
+  accounts: EnvironmentAccounts = {},
 ): BootstrapConfig {
   const result = bootstrapSchema.safeParse(input, { reportInput: true });
   if (!result.success)
@@ -115,11 +163,33 @@ export function validateBootstrap(
         BOOTSTRAP,
       ),
     );
-  const environments = result.data.environments ?? [...registered];
+  const own = result.data.awsAccountId;
+  const accountPerEnvironment = pinnedAccounts(accounts).length > 1;
+  if (accountPerEnvironment && own === undefined)
+    throw new ConfigError(
+      `${BOOTSTRAP}: awsAccountId = (missing): must be set when the environments live in several AWS accounts (${describeAccounts(accounts)}): one bootstrap per account`,
+    );
+  // Unpinned environments (or an unpinned bootstrap) mean "the same account".
+  const inThisAccount = (e: string) => own === undefined || accounts[e] === undefined || accounts[e] === own;
+  const environments = result.data.environments ?? registered.filter(inThisAccount);
   const unknown = environments.findIndex((e) => !registered.includes(e));
   if (unknown >= 0)
     throw new ConfigError(
       `${BOOTSTRAP}: environments[${unknown}] = ${formatValue(environments[unknown])}: must be one of ${registered.join(", ")} (the environments registered in environments/registry.ts)`,
     );
-  return { ...result.data, environments };
+  const elsewhere = environments.findIndex((e) => !inThisAccount(e));
+  if (elsewhere >= 0)
+    throw new ConfigError(
+      `${BOOTSTRAP}: environments[${elsewhere}] = ${formatValue(environments[elsewhere])}: is pinned to AWS account ${accounts[environments[elsewhere]]}, not this bootstrap's ${own}: its CI roles belong to that account's bootstrap`,
+    );
+  if (environments.length === 0)
+    throw new ConfigError(
+      `${BOOTSTRAP}: awsAccountId = ${formatValue(own)}: no registered environment lives in this account (${describeAccounts(accounts)})`,
+    );
+  return {
+    ...result.data,
+    environments,
+    accountPerEnvironment,
+    stateBucket: stateBucketName(accountPerEnvironment ? own : undefined),
+  };
 }

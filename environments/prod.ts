@@ -72,4 +72,6 @@ export const prod: EnvironmentInput = {
   },
   monitoring: { alarmEmails: ["platform-oncall@air-applied-ai.com"] },
   budget: { monthlyLimitUsd: 6000 },
+  // Pin the AWS account (Terraform then refuses any other account's credentials; docs/deploy.md,
+  // "One account or one per environment"): awsAccountId: "<12-digit account id>",
 };

@@ -27,16 +27,25 @@ export const MISSING = Symbol("missing");
 export { ENVIRONMENT_NAMES, type EnvironmentName } from "./registry";
 /**
  * An environment's name: 2-12 lowercase letters, digits or single hyphens, starting with a letter, not
- * "bootstrap". It goes into resource names (the ALB's `air-applied-ai-alb-<env>` may have 32 characters),
+ * "bootstrap" and not ending in "-plan" (`<env>-plan` is the GitHub environment of `<env>`'s plan jobs,
+ * trusted by its plan role only: an environment of that name would share it with its deploy role). It goes into resource names (the ALB's `air-applied-ai-alb-<env>` may have 32 characters),
  * the stack, the GitHub environment and the state key. Which names exist is environments/registry.ts.
  */
-export const ENVIRONMENT_NAME = /^(?!bootstrap$)[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,11}$/;
+export const ENVIRONMENT_NAME = /^(?!bootstrap$)(?!.*-plan$)[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,11}$/;
 const environmentName = z
   .string()
   .regex(
     ENVIRONMENT_NAME,
-    'must be 2-12 lowercase letters, digits or single hyphens, starting with a letter (not "bootstrap")',
+    'must be 2-12 lowercase letters, digits or single hyphens, starting with a letter (not "bootstrap", not ending in "-plan": the suffix of the plan jobs\' GitHub environments)',
   );
+
+/** A 12-digit AWS account id. */
+export const AWS_ACCOUNT_ID = /^\d{12}$/;
+/**
+ * The AWS account a stack may be planned and applied in (provider `allowed_account_ids`): Terraform
+ * refuses any other account's credentials. Optional; docs/deploy.md, "One account or one per environment".
+ */
+const awsAccountId = z.string().regex(AWS_ACCOUNT_ID, "must be a 12-digit AWS account id").optional();
 
 /** The legal values live with the modules that own them; the schema offers exactly those. */
 export { ALB_TLS_POLICIES, CLOUDWATCH_RETENTION_VALUES, DEPLOYMENT_STRATEGIES };
@@ -342,6 +351,12 @@ export const environmentSchema = z
     loadBalancer,
     monitoring,
     budget,
+    /**
+     * The environment's AWS account, e.g. "123456789012": when set, Terraform refuses to plan or apply
+     * this environment with another account's credentials, and its state bucket is that account's when
+     * the environments live in several accounts. @default unset (any account; one-account setup)
+     */
+    awsAccountId,
   })
   .superRefine((cfg, ctx) => {
     // zod replaces an undefined input with the root object, so a missing value travels as MISSING.
@@ -506,11 +521,32 @@ export const bootstrapSchema = z.strictObject({
     .min(1, "must name at least one environment")
     .refine((envs) => new Set(envs).size === envs.length, "must not repeat an environment")
     .optional(),
+  /**
+   * The account this bootstrap is applied in (provider `allowed_account_ids`). With one bootstrap per
+   * account (account-per-environment), set it, and CI roles are made only for the environments pinned to
+   * this account or not pinned at all; required when the environments name several accounts.
+   * @default unset (any account)
+   */
+  awsAccountId,
+  /**
+   * Where bootstrap keeps its own state: "local" (terraform-state/bootstrap.tfstate, needed for the first
+   * apply, before the bucket exists) or "s3" (`bootstrap/terraform.tfstate` in the state bucket it
+   * created, S3-native locking). Switching is `terraform init -migrate-state` (docs/deploy.md).
+   * @default "local"
+   */
+  state: z.enum(["local", "s3"]).default("local"),
 });
 
 /** What environments/bootstrap.ts writes. */
 export type BootstrapInput = z.input<typeof bootstrapSchema>;
-/** The validated bootstrap config, `environments` filled in (validateBootstrap). */
+/**
+ * The validated bootstrap config (validateBootstrap): `environments` filled in (those of this account),
+ * and the name of this account's state bucket.
+ */
 export type BootstrapConfig = Omit<z.output<typeof bootstrapSchema>, "environments"> & {
   readonly environments: readonly string[];
+  /** The registered environments name more than one AWS account: one state bucket per account. */
+  readonly accountPerEnvironment: boolean;
+  /** This account's state bucket (lib/naming.ts stateBucketName). */
+  readonly stateBucket: string;
 };

@@ -35,4 +35,6 @@ export const staging: EnvironmentInput = {
   },
   monitoring: { alarmEmails: ["platform-oncall@air-applied-ai.com"] },
   budget: { monthlyLimitUsd: 1500 },
+  // Pin the AWS account (Terraform then refuses any other account's credentials; docs/deploy.md,
+  // "One account or one per environment"): awsAccountId: "<12-digit account id>",
 };

@@ -4,6 +4,23 @@ export const REGION = "us-east-2";
 /** Bucket holding every environment's state (created by the bootstrap stack). */
 export const STATE_BUCKET = `${PROJECT}-terraform-state`;
 
+/**
+ * The state bucket of one account. S3 bucket names are global, so when the environments live in several
+ * accounts (account-per-environment), each account's bucket carries its account id:
+ * `air-applied-ai-terraform-state-<account>`. With one account (`perAccount` undefined) it is STATE_BUCKET.
+ */
+export function stateBucketName(perAccount?: string): string {
+  return perAccount === undefined ? STATE_BUCKET : `${STATE_BUCKET}-${perAccount}`;
+}
+
+/** Key of an environment's state in the state bucket (its lock file is `<key>.tflock`). */
+export function stateKey(environment: string): string {
+  return `${environment}/terraform.tfstate`;
+}
+
+/** Key of the bootstrap stack's own state once it lives in the bucket (environments/bootstrap.ts `state: "s3"`). */
+export const BOOTSTRAP_STATE_KEY = stateKey("bootstrap");
+
 /** The environment whose physical names are the seed's, unchanged. */
 export const SEED_ENVIRONMENT = "prod";
 

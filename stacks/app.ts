@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:f
 import { join, relative } from "node:path";
 import type { App } from "cdktf";
 import { ConfigError, ENVIRONMENT_INPUTS, loadBootstrap, loadEnvironments } from "../environments";
-import type { BootstrapConfig } from "../environments/schema";
+import type { BootstrapConfig, EnvironmentConfig } from "../environments/schema";
+import { stateBucketName } from "../lib/naming";
 import type { BootstrapStack } from "./bootstrap-stack";
 import type { EnvironmentStack } from "./environment-stack";
 
@@ -69,7 +70,13 @@ export function buildStacks(
     owner: environments[0]?.owner ?? "platform-team",
     config: bootstrapConfig,
   });
-  return { bootstrap, environments: environments.map((config) => new EnvironmentStack(app, config)) };
+  // With account-per-environment each environment's state lives in its own account's bucket.
+  const stateBucket = (config: EnvironmentConfig) =>
+    stateBucketName(bootstrapConfig.accountPerEnvironment ? config.awsAccountId : undefined);
+  return {
+    bootstrap,
+    environments: environments.map((config) => new EnvironmentStack(app, config, stateBucket(config))),
+  };
 }
 
 /**
@@ -91,7 +98,7 @@ export function synthesize(options: SynthesizeOptions = {}): SynthesisResult {
   const staging = `${outdir}.partial-${process.pid}`;
   try {
     const environments = loadEnvironments(names, inputs);
-    const bootstrapConfig = loadBootstrap(options.bootstrapInput, Object.keys(inputs));
+    const bootstrapConfig = loadBootstrap(options.bootstrapInput, inputs);
     const app = new (cdktf().App)({ outdir: staging });
     buildStacks(app, environments, bootstrapConfig);
     app.synth();

@@ -2,27 +2,29 @@ import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-
 import { Fn, LocalBackend, TerraformOutput, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { BootstrapConfig } from "../environments/schema";
-import { PROJECT, STATE_BUCKET } from "../lib/naming";
+import { BOOTSTRAP_STATE_KEY, PROJECT } from "../lib/naming";
 import { GithubDelivery } from "../modules/delivery";
 import { COST_ALLOCATION_TAGS } from "../modules/monitoring/budget";
 import { KmsKey } from "../modules/security/kms-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 import { BaseStack } from "./base-stack";
 
-/** Bootstrap's local state, relative to the stack's working directory cdktf.out/stacks/bootstrap. */
+/** Bootstrap's local state (`state: "local"`), relative to its working directory cdktf.out/stacks/bootstrap. */
 export const BOOTSTRAP_STATE_PATH = "../../../terraform-state/bootstrap.tfstate";
 
 export interface BootstrapStackProps {
   /** Owner tag. */
   readonly owner: string;
-  /** Validated bootstrap config (environments/bootstrap.ts): GitHub repository and CI environments. */
+  /** Validated bootstrap config (environments/bootstrap.ts): GitHub repository, CI environments, account, state. */
   readonly config: BootstrapConfig;
 }
 
 /**
  * Account-level resources the environment stacks need before their first `init`: the state bucket
- * (versioned, KMS-encrypted, TLS-only, never destroyed). Its own state is local (terraform-state/bootstrap.tfstate at the repo root, outside
- * cdktf.out/stacks/bootstrap); see docs/deploy.md for the first-time sequence.
+ * (versioned, KMS-encrypted, TLS-only, never destroyed). Its own state is local for the first apply
+ * (terraform-state/bootstrap.tfstate at the repo root, outside cdktf.out/stacks/bootstrap), then, with
+ * `state: "s3"`, `bootstrap/terraform.tfstate` in the bucket it created; see docs/deploy.md for the
+ * first-time sequence and the migration.
  */
 export class BootstrapStack extends BaseStack {
   public readonly stateBucket: SecureBucket;
@@ -42,10 +44,14 @@ export class BootstrapStack extends BaseStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id, {
       tags: { Environment: "shared", Owner: props.owner, CostCenter: `${PROJECT}-shared` },
+      awsAccountId: props.config.awsAccountId,
     });
-    // Terraform runs in cdktf.out/stacks/bootstrap, which every synth replaces: keep the local state
-    // outside it, at <repo>/terraform-state/bootstrap.tfstate (git-ignored; back it up or migrate it to S3).
-    new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
+    const { config } = props;
+    // The first apply cannot use the bucket it creates, so state starts local: outside
+    // cdktf.out/stacks/bootstrap (which every synth replaces), at <repo>/terraform-state/bootstrap.tfstate
+    // (git-ignored). `state: "s3"` then moves it off the operator's disk (terraform init -migrate-state).
+    if (config.state === "s3") this.useS3State(config.stateBucket, BOOTSTRAP_STATE_KEY);
+    else new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
 
     this.stateKey = new KmsKey(this, "state-kms", {
       alias: `${PROJECT}-terraform-state`,
@@ -56,13 +62,13 @@ export class BootstrapStack extends BaseStack {
     // Every read and write of state (it holds resource attributes) is audited by S3 server access logs.
     // The log bucket is SSE-S3: S3 server access log delivery needs no key-policy grant for it.
     this.stateAccessLogs = new SecureBucket(this, "state-access-logs", {
-      bucketName: `${STATE_BUCKET}-access-logs`,
+      bucketName: `${config.stateBucket}-access-logs`,
       versioned: true,
       expirationDays: 365,
       noncurrentVersionExpirationDays: 7,
     });
     this.stateBucket = new SecureBucket(this, "state", {
-      bucketName: STATE_BUCKET,
+      bucketName: config.stateBucket,
       key: this.stateKey,
       versioned: true,
       noncurrentVersionExpirationDays: 365,
@@ -83,10 +89,10 @@ export class BootstrapStack extends BaseStack {
     );
 
     this.delivery = new GithubDelivery(this, "ci", {
-      owner: props.config.github.owner,
-      repository: props.config.github.repository,
-      createOidcProvider: props.config.github.createOidcProvider,
-      environments: props.config.environments,
+      owner: config.github.owner,
+      repository: config.github.repository,
+      createOidcProvider: config.github.createOidcProvider,
+      environments: config.environments,
       accountId: this.accountId,
       stateBucket: this.stateBucket,
       stateKey: this.stateKey,

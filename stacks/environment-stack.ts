@@ -1,8 +1,7 @@
-import { S3Backend, type TerraformVariable } from "cdktf";
+import type { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
-import { PROJECT, REGION, STATE_BUCKET, namePrefix, workloadBoundaryArn } from "../lib/naming";
-import { addLiteralOverride } from "../lib/overrides";
+import { PROJECT, STATE_BUCKET, namePrefix, stateKey, workloadBoundaryArn } from "../lib/naming";
 import { Cache } from "../modules/cache";
 import { Database, QDRANT_HTTP_PORT } from "../modules/database";
 import { Application, imageTagVariable, shiftsTraffic } from "../modules/ecs";
@@ -43,22 +42,20 @@ export class EnvironmentStack extends BaseStack {
   /** Alert topic, alarms, dashboards, AMP + collector, Grafana, budget (built last: it watches every tier). */
   public readonly monitoring: Monitoring;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  /**
+   * @param stateBucket the state bucket of the environment's account (bootstrap's `stateBucket`: with
+   *   account-per-environment, `air-applied-ai-terraform-state-<account>`). @default STATE_BUCKET
+   */
+  constructor(scope: Construct, config: EnvironmentConfig, stateBucket: string = STATE_BUCKET) {
     super(scope, config.name, {
       tags: { Environment: config.name, Owner: config.owner, CostCenter: config.costCenter },
+      awsAccountId: config.awsAccountId,
     });
     this.config = config;
     // Every IAM role in this stack carries the project's permissions boundary (made by bootstrap): the
     // CI deploy role may create or change roles only with it (modules/delivery).
     PermissionsBoundary.of(this).apply(workloadBoundaryArn(this.accountId));
-    new S3Backend(this, {
-      bucket: STATE_BUCKET,
-      key: `${config.name}/terraform.tfstate`,
-      region: REGION,
-      encrypt: true,
-    });
-    // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no prop for it.
-    addLiteralOverride(this, "terraform.backend.s3.use_lockfile", true);
+    this.useS3State(stateBucket, stateKey(config.name));
 
     this.key = new KmsKey(this, "kms", {
       alias: `${PROJECT}-${config.name}`,

@@ -329,4 +329,19 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     (c) => ((c as Record<string, unknown>).queue = { maxReceives: 3, visibilityTimeout: 60 }),
     /: queue\.maxReceives = 3: unknown field \(also unknown: visibilityTimeout; allowed: visibilityTimeoutSeconds, /,
   ],
+  [
+    "AWS account id too short",
+    (c) => (c.awsAccountId = "12345"),
+    /: awsAccountId = "12345": must be a 12-digit AWS account id$/,
+  ],
+  [
+    "AWS account id given as an ARN",
+    (c) => (c.awsAccountId = "arn:aws:iam::123456789012:root"),
+    /: awsAccountId = "arn:aws:iam::123456789012:root": must be a 12-digit AWS account id$/,
+  ],
+  [
+    "AWS account id as a number (leading zeros would be lost)",
+    (c) => ((c as Record<string, unknown>).awsAccountId = 123456789012),
+    /: awsAccountId = 123456789012: Invalid input: expected string, received number$/,
+  ],
 ];

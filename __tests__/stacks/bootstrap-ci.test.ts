@@ -6,6 +6,7 @@ import {
   DEPLOY_PERMISSIONS,
   READ_ONLY_ACCESS,
   deployContext,
+  planEnvironmentName,
   deployStatements,
   guardRailStatements,
 } from "../../modules/delivery";
@@ -83,10 +84,17 @@ describe("GitHub OIDC provider", () => {
   });
 });
 
+/** Allow statements only: the deny of the other states names their keys on purpose. */
+const allows = (statements: Statement[]) => statements.filter((s) => s.Effect === "Allow");
+
 describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
-  test.each(["plan", "deploy"])(
-    "%s role trusts only this repository's GitHub environment, audience sts",
-    (kind) => {
+  // The plan role: `<env>-plan`, a GitHub environment without reviewers; the deploy role: `<env>` only.
+  test.each([
+    ["plan", planEnvironmentName(env)],
+    ["deploy", env],
+  ])(
+    "%s role trusts only this repository's GitHub environment %s, audience sts",
+    (kind, githubEnvironment) => {
       const role = byPath(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
       expect(role.name).toBe(`air-applied-ai-ci-${env}-${kind}`);
       expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
@@ -98,11 +106,35 @@ describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
           Condition: {
             StringEquals: {
               "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-              "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}`,
+              "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${githubEnvironment}`,
             },
           },
         },
       ]);
+    },
+  );
+
+  test("no job of the plan environment can assume the deploy role, nor one of the deploy environment the plan role", () => {
+    const subject = (kind: string) =>
+      JSON.parse(byPath(stack, "aws_iam_role", `ci/${env}-${kind}/role`).assume_role_policy).Statement[0]
+        .Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+    expect(subject("plan")).not.toBe(subject("deploy"));
+    expect(planEnvironmentName(env)).not.toBe(env);
+  });
+
+  test.each(["plan", "deploy"])(
+    "%s role: every other state in the bucket (bootstrap's, the other environments') is denied",
+    (kind) => {
+      const deny = inline(env, kind).find((s) => s.Sid === "DenyOtherStates")!;
+      expect(deny).toMatchObject({ Effect: "Deny", Action: "s3:*" });
+      const others = ["bootstrap", ...ENVIRONMENT_NAMES.filter((e) => e !== env)];
+      expect(list(deny.Resource).sort()).toEqual(
+        others.map((o) => `${stateBucketArn}/${o}/terraform.tfstate*`).sort(),
+      );
+      // Its own state and lock file stay reachable.
+      const own = `${stateBucketArn}/${env}/terraform.tfstate`;
+      for (const key of [own, `${own}.tflock`])
+        expect(list(deny.Resource).some((r) => globMatch(r, key))).toBe(false);
     },
   );
 
@@ -119,7 +151,7 @@ describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
       expect.arrayContaining(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"]),
     );
     for (const other of ENVIRONMENT_NAMES.filter((e) => e !== env))
-      expect(JSON.stringify(s)).not.toContain(`/${other}/terraform.tfstate`);
+      expect(JSON.stringify(allows(s))).not.toContain(`/${other}/terraform.tfstate`);
     const secrets = s.find((x) => x.Sid === "ReadEnvironmentSecrets")!;
     expect(secrets.Resource).toMatch(
       new RegExp(`:secret:air-applied-ai${env === "prod" ? "" : `-${env}`}/\\*$`),
@@ -137,7 +169,7 @@ describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
         expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
       );
     for (const other of ENVIRONMENT_NAMES.filter((e) => e !== env))
-      expect(JSON.stringify(s)).not.toContain(`/${other}/terraform.tfstate`);
+      expect(JSON.stringify(allows(s))).not.toContain(`/${other}/terraform.tfstate`);
   });
 
   test("deploy role guard rails: cannot change CI identities, the state bucket, or assume roles", () => {
@@ -499,7 +531,7 @@ describe("an environment registered in memory (a throwaway name) gets its CI rol
     ...ENVIRONMENT_INPUTS,
     "zz-test": { ...structuredClone(ENVIRONMENT_INPUTS.staging), name: "zz-test" },
   };
-  const config = loadBootstrap(bootstrapInput, Object.keys(registry));
+  const config = loadBootstrap(bootstrapInput, registry);
   const json = JSON.parse(
     Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { owner: "platform-team", config })),
   );
@@ -519,7 +551,7 @@ describe("an environment registered in memory (a throwaway name) gets its CI rol
         JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals[
           "token.actions.githubusercontent.com:sub"
         ],
-      ).toBe(`repo:${REPO}:environment:zz-test`);
+      ).toBe(`repo:${REPO}:environment:${kind === "plan" ? planEnvironmentName("zz-test") : "zz-test"}`);
       expect(json.output[`ci_zz-test_${kind}_role_arn`].value).toBe(`\${aws_iam_role.${logical}.arn}`);
     },
   );

@@ -1,15 +1,53 @@
+import { Testing } from "cdktf";
+import { loadBootstrap } from "../../environments";
+import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
 import { ENVIRONMENT_NAMES } from "../../environments/schema";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { byPath, policyOf, synthAll, valuesOf } from "../helpers/synth";
+
+/** The bootstrap stack synthesized from environments/bootstrap.ts with `change` applied. */
+const bootstrapWith = (change: Record<string, unknown>) =>
+  JSON.parse(
+    Testing.synth(
+      new BootstrapStack(Testing.app(), "bootstrap", {
+        owner: "platform-team",
+        config: loadBootstrap({ ...bootstrapInput, ...change }),
+      }),
+    ),
+  );
 
 describe("bootstrap stack", () => {
   const stack = synthAll().bootstrap;
 
-  test("local backend (it creates the bucket the others store state in)", () => {
+  test("committed: local backend (the first apply creates the bucket the others store state in)", () => {
     // Outside cdktf.out (which every synth replaces): <repo>/terraform-state/bootstrap.tfstate.
     expect(stack.terraform.backend).toEqual({
       local: { path: "../../../terraform-state/bootstrap.tfstate" },
     });
+    expect(bootstrapWith({ state: "local" }).terraform.backend).toEqual(stack.terraform.backend);
     expect(stack.provider.aws[0].region).toBe("us-east-2");
+  });
+
+  test('state: "s3": bootstrap/terraform.tfstate in the bucket it creates, locked and encrypted as the environments\' states', () => {
+    const migrated = bootstrapWith({ state: "s3" });
+    const bucket = byPath(stack, "aws_s3_bucket", "state/bucket").bucket;
+    expect(migrated.terraform.backend).toEqual({
+      s3: {
+        bucket,
+        key: "bootstrap/terraform.tfstate",
+        region: "us-east-2",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+    // Same settings as every environment's backend, apart from the key.
+    const withoutKey = (backend: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(backend).filter(([k]) => k !== "key"));
+    expect(withoutKey(migrated.terraform.backend.s3)).toEqual(
+      withoutKey(synthAll().dev.terraform.backend.s3),
+    );
+    // Only the backend moves: the resources are the same, so the migrated state matches them.
+    expect(Object.keys(migrated.resource).sort()).toEqual(Object.keys(stack.resource).sort());
   });
 
   test("state bucket: name, prevent_destroy, no force_destroy", () => {

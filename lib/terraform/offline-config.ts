@@ -173,6 +173,20 @@ export const OFFLINE_PROVIDER_ARGUMENTS = {
   skip_metadata_api_check: true,
 } as const;
 
+/**
+ * Provider arguments the offline plan drops. `allowed_account_ids` (environments' `awsAccountId`): with
+ * skip_requesting_account_id the provider knows no account and refuses every list ("AWS account ID not
+ * allowed: "). `terraform validate` still checks the argument in the stack as synthesized.
+ */
+export const ONLINE_ONLY_PROVIDER_ARGUMENTS = ["allowed_account_ids"] as const;
+
+/** An AWS provider configuration for the offline plan (see OFFLINE_PROVIDER_ARGUMENTS). */
+function offlineProvider(config: TfJson): TfJson {
+  const offline: TfJson = { ...config, ...OFFLINE_PROVIDER_ARGUMENTS };
+  for (const argument of ONLINE_ONLY_PROVIDER_ARGUMENTS) delete offline[argument];
+  return offline;
+}
+
 /** The run name of the offline plan in the generated test file. */
 export const OFFLINE_RUN = "offline_first_apply_plan";
 
@@ -185,10 +199,9 @@ export function offlineTestFile(stack: TfJson): TfJson {
   const providers = Object.fromEntries(
     Object.entries(stack.provider ?? {}).map(([name, configs]) => [
       name,
-      (Array.isArray(configs) ? configs : [configs]).map((c: TfJson) => ({
-        ...c,
-        ...(name === "aws" ? OFFLINE_PROVIDER_ARGUMENTS : {}),
-      })),
+      (Array.isArray(configs) ? configs : [configs]).map((c: TfJson) =>
+        name === "aws" ? offlineProvider(c) : { ...c },
+      ),
     ]),
   );
   const overrides = Object.entries(stack.data ?? {}).flatMap(([type, byName]) => {

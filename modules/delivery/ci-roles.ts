@@ -1,5 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
-import { REGION, namePrefix } from "../../lib/naming";
+import { BOOTSTRAP_STATE_KEY, REGION, namePrefix, stateKey } from "../../lib/naming";
 import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./constants";
 
 /** Web-identity trust: exactly one repository and GitHub environment, audience sts.amazonaws.com. */
@@ -49,4 +49,23 @@ export function planStatements(accountId: string, environment: string): PolicySt
     },
     { sid: "GenerateRandomPasswords", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
   ];
+}
+
+/**
+ * ReadOnlyAccess reads every S3 object and the CI roles may use the state key, so without this deny a
+ * role could read the bootstrap stack's state and the other environments' (and must never write them):
+ * every state key in the bucket but `environment`'s own, with its lock file, is denied outright.
+ */
+export function otherStatesDeny(
+  stateBucketArn: string,
+  environment: string,
+  environments: readonly string[],
+): PolicyStatement {
+  const others = [BOOTSTRAP_STATE_KEY, ...environments.filter((e) => e !== environment).map(stateKey)];
+  return {
+    sid: "DenyOtherStates",
+    effect: "Deny",
+    actions: ["s3:*"],
+    resources: others.map((key) => `${stateBucketArn}/${key}*`),
+  };
 }

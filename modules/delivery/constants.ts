@@ -11,6 +11,19 @@ export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 /** Names of the CI roles: `air-applied-ai-ci-<env>-plan` / `-deploy`. */
 export const CI_ROLE_PREFIX = `${PROJECT}-ci-`;
 
+/** Suffix of the plan jobs' GitHub environments (see planEnvironmentName); no environment name may end in it. */
+export const PLAN_ENVIRONMENT_SUFFIX = "-plan";
+
+/**
+ * The GitHub environment the read-only plan jobs of `environment` run in (ci.yml, drift.yml): `<env>-plan`,
+ * without required reviewers, so every pull request gets every plan without waiting. Only the plan role
+ * trusts it; the deploy role trusts the protected environment `<env>` alone, so a job in `<env>-plan`
+ * can never apply.
+ */
+export function planEnvironmentName(environment: string): string {
+  return `${environment}${PLAN_ENVIRONMENT_SUFFIX}`;
+}
+
 /**
  * AWS managed policies the environment stacks attach to their roles; the deploy roles may attach
  * exactly these (iam:PolicyARN condition), never AdministratorAccess or a customer policy.

@@ -3,12 +3,19 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import { policyDocument } from "../../lib/iam";
+import { stateKey } from "../../lib/naming";
 import type { KmsKey } from "../security/kms-key";
 import { ServiceRole } from "../security/service-role";
 import type { SecureBucket } from "../storage/secure-bucket";
 import { WorkloadBoundary } from "./boundary";
-import { githubTrustPolicy, planStatements } from "./ci-roles";
-import { CI_ROLE_PREFIX, GITHUB_OIDC_URL, READ_ONLY_ACCESS, STS_AUDIENCE } from "./constants";
+import { githubTrustPolicy, otherStatesDeny, planStatements } from "./ci-roles";
+import {
+  CI_ROLE_PREFIX,
+  GITHUB_OIDC_URL,
+  READ_ONLY_ACCESS,
+  STS_AUDIENCE,
+  planEnvironmentName,
+} from "./constants";
 import {
   DEPLOY_PERMISSIONS,
   type DeployPolicyGroup,
@@ -17,7 +24,7 @@ import {
 } from "./deploy-permissions";
 
 export { WorkloadBoundary, workloadBoundaryStatements } from "./boundary";
-export { githubTrustPolicy, planStatements } from "./ci-roles";
+export { githubTrustPolicy, otherStatesDeny, planStatements } from "./ci-roles";
 export * from "./constants";
 export {
   DEPLOY_PERMISSIONS,
@@ -40,7 +47,7 @@ export interface GithubDeliveryProps {
   readonly createOidcProvider?: boolean;
   /** Account the roles live in. */
   readonly accountId: string;
-  /** The Terraform state bucket (keys `<env>/terraform.tfstate` and their `.tflock` lock files). */
+  /** The Terraform state bucket (keys `<env>/terraform.tfstate` and their `.tflock` lock files; `bootstrap/`). */
   readonly stateBucket: SecureBucket;
   /** The CMK the state bucket is encrypted with. */
   readonly stateKey: KmsKey;
@@ -56,9 +63,11 @@ export interface EnvironmentCiRoles {
 
 /**
  * GitHub Actions to AWS without static keys: the account's OIDC provider for
- * token.actions.githubusercontent.com and, per environment, a plan role and a deploy role that trust
- * only tokens whose `sub` is exactly `repo:<owner>/<repository>:environment:<env>` (a job that runs in
- * that GitHub environment) and whose `aud` is sts.amazonaws.com.
+ * token.actions.githubusercontent.com and, per environment, a plan role and a deploy role, each trusting
+ * only tokens whose `aud` is sts.amazonaws.com and whose `sub` names exactly one GitHub environment of
+ * the repository: `repo:<owner>/<repository>:environment:<env>-plan` for the read-only plan role (no
+ * reviewers, so pull requests plan without waiting) and `...:environment:<env>` (protected) for the
+ * deploy role. A plan job therefore can never obtain the deploy role.
  */
 export class GithubDelivery extends Construct {
   /** ARN of the OIDC provider the roles trust. */
@@ -102,30 +111,35 @@ export class GithubDelivery extends Construct {
     const guardRails = guardRailStatements(context);
 
     for (const environment of props.environments) {
-      const trust = githubTrustPolicy(this.oidcProviderArn, props.owner, props.repository, environment);
+      const trust = (githubEnvironment: string) =>
+        githubTrustPolicy(this.oidcProviderArn, props.owner, props.repository, githubEnvironment);
+      const planEnvironment = planEnvironmentName(environment);
       const plan = new ServiceRole(this, `${environment}-plan`, {
         roleName: `${CI_ROLE_PREFIX}${environment}-plan`,
-        description: `GitHub Actions plan of ${environment} (${props.owner}/${props.repository}, environment ${environment}): read-only`,
-        assumeRolePolicy: trust,
+        description: `GitHub Actions plan of ${environment} (${props.owner}/${props.repository}, environment ${planEnvironment}): read-only`,
+        assumeRolePolicy: trust(planEnvironment),
         managedPolicyArns: [READ_ONLY_ACCESS],
       });
       const deploy = new ServiceRole(this, `${environment}-deploy`, {
         roleName: `${CI_ROLE_PREFIX}${environment}-deploy`,
         description: `GitHub Actions deploy of ${environment} (${props.owner}/${props.repository}, environment ${environment})`,
-        assumeRolePolicy: trust,
+        assumeRolePolicy: trust(environment),
         managedPolicyArns: [READ_ONLY_ACCESS, ...Object.values(this.deployPolicyArns)],
       });
 
       // State: the plan reads the state and takes the S3-native lock (`<key>.tflock`: put, read, delete);
       // the deploy also writes the state. Nothing outside this environment's key.
-      const stateKey = `${environment}/terraform.tfstate`;
-      props.stateBucket.grantRead(plan, stateKey);
-      props.stateBucket.grantReadWrite(plan, `${stateKey}.tflock`);
-      props.stateBucket.grantReadWrite(deploy, stateKey);
-      props.stateBucket.grantReadWrite(deploy, `${stateKey}.tflock`);
+      const key = stateKey(environment);
+      props.stateBucket.grantRead(plan, key);
+      props.stateBucket.grantReadWrite(plan, `${key}.tflock`);
+      props.stateBucket.grantReadWrite(deploy, key);
+      props.stateBucket.grantReadWrite(deploy, `${key}.tflock`);
 
       for (const s of planStatements(props.accountId, environment)) plan.addToPolicy(s);
       for (const s of guardRails) deploy.addToPolicy(s);
+      const foreign = otherStatesDeny(props.stateBucket.bucketArn, environment, props.environments);
+      plan.addToPolicy(foreign);
+      deploy.addToPolicy(foreign);
       this.roles[environment] = { plan, deploy };
     }
   }

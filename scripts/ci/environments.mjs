@@ -14,8 +14,8 @@ import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const USAGE = "usage: node scripts/ci/environments.mjs [--github-output] [--registry <file>]";
-/** environments/schema.ts ENVIRONMENT_NAME. */
-const NAME = /^(?!bootstrap$)[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,11}$/;
+/** environments/schema.ts ENVIRONMENT_NAME (a test keeps the two equal). */
+const NAME = /^(?!bootstrap$)(?!.*-plan$)[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,11}$/;
 
 function fail(message) {
   process.stderr.write(`scripts/ci/environments.mjs: ${message}\n`);
@@ -63,7 +63,9 @@ const names = entries.map((entry) => {
     fail(`${where}: cannot read the registry entry \`${entry}\` (expected \`name\` or \`"name": input\`)`);
   const name = m[1] ?? m[2] ?? m[3];
   if (!NAME.test(name))
-    fail(`${where}: environment name "${name}" is not 2-12 lowercase letters, digits or single hyphens`);
+    fail(
+      `${where}: environment name "${name}" is not 2-12 lowercase letters, digits or single hyphens (not "bootstrap", not ending in "-plan")`,
+    );
   return name;
 });
 if (names.length === 0) fail(`${where}: ENVIRONMENT_INPUTS registers no environment`);
