@@ -80,8 +80,9 @@ export interface RedisAlarmTargets {
 /**
  * ElastiCache Redis (the seed's Caching tier): a cluster-mode-disabled replication group (a primary
  * and read replicas) in the private subnets, each node in its own AZ, with Multi-AZ automatic
- * failover (or, with `shards` >= 2, cluster mode enabled: that many shards of primary + replicas), encryption at rest (CMK) and in transit (TLS required), an AUTH token generated inside
- * AWS and kept in Secrets Manager, daily snapshots, slow-log and engine-log delivery to KMS-encrypted
+ * failover (with `shards` >= 2: cluster mode enabled, that many shards of a primary and replicas),
+ * encryption at rest (CMK) and in transit (TLS required), an AUTH token generated inside AWS and kept
+ * in Secrets Manager, daily snapshots, slow-log and engine-log delivery to KMS-encrypted
  * log groups, and a security group that admits 6379 only from groups connected to it
  * (`app.connections.allowTo(cache)`).
  */
@@ -119,8 +120,8 @@ export class Cache extends Construct implements IConnectable {
   public readonly connections: Connections;
   public readonly alarmTargets: RedisAlarmTargets;
   /**
-   * Root outputs: redis_primary_endpoint and redis_reader_endpoint (cluster mode: redis_configuration_endpoint),
-   * redis_auth_secret_arn.
+   * Root outputs: redis_primary_endpoint and redis_reader_endpoint (cluster mode instead:
+   * redis_configuration_endpoint), redis_auth_secret_arn.
    */
   public readonly outputs: TierOutputs;
   private readonly authToken: GeneratedSecret;
@@ -256,7 +257,7 @@ export class Cache extends Construct implements IConnectable {
     this.alarmTargets = {
       replicationGroupId: this.replicationGroupId,
       memberClusterIds: this.memberClusterIds,
-      ...(this.clusterMode ? { shards } : {}),
+      shards,
     };
     // Cluster mode has no primary or reader endpoint for the group, only the configuration endpoint.
     const endpoints: TierOutputs = this.clusterMode
