@@ -199,7 +199,7 @@ const cache = z.strictObject({
   /**
    * Shards (node groups), 1-90. 1: one replication group without cluster mode (every environment today).
    * 2+: cluster mode enabled, numCacheClusters nodes per shard, the keyspace split over the shards; needs
-   * multiAz and a cluster-aware client. Going from 1 to 2+ is a migration: modules/cache/README.md.
+   * multiAz and a cluster-aware client. Going from 1 to 2+ is a migration: docs/runbooks/redis-scaling.md.
    */
   shards: int(1, MAX_CACHE_SHARDS).default(1),
 });
