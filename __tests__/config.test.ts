@@ -86,7 +86,7 @@ describe("every object in the schema is strict: a misspelled key is an error, no
     expect(errorOf(staging, "staging")).toBe(
       'Invalid config for environment "staging": cache.snapshotRetentionDay = 14: unknown field ' +
         "(allowed: nodeType, numCacheClusters, multiAz, engineVersion, snapshotRetentionDays, " +
-        "snapshotWindow, maintenanceWindow, authTokenVersion, restoreFromSnapshot)",
+        "snapshotWindow, maintenanceWindow, authTokenVersion, restoreFromSnapshot, shards)",
     );
   });
 

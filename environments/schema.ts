@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
-import { CACHE_NODE_TYPE } from "../modules/cache";
+import { CACHE_NODE_TYPE, MAX_CACHE_SHARDS, shardsProblem } from "../modules/cache";
 import { DEPLOYMENT_STRATEGIES, serviceSettingsProblems } from "../modules/ecs/settings";
 import { ALB_TLS_POLICIES } from "../modules/loadbalancer";
 import { CLOUDWATCH_RETENTION_VALUES } from "../modules/security/log-group";
@@ -180,7 +180,7 @@ const cache = z.strictObject({
   nodeType: z
     .string()
     .regex(CACHE_NODE_TYPE, "must be a Graviton ElastiCache node type such as cache.r6g.xlarge"),
-  /** Nodes in the replication group (primary + replicas); 2 in the seed's Multi-AZ setup. */
+  /** Nodes per shard (primary + replicas; with one shard, the group); 2 in the seed's Multi-AZ setup. */
   numCacheClusters: int(1, 6),
   /** Multi-AZ with automatic failover (the seed: enabled). Needs >= 2 nodes. */
   multiAz: z.boolean(),
@@ -205,6 +205,12 @@ const cache = z.strictObject({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,254}$/, "must be an ElastiCache snapshot name (letters, digits, hyphens)")
     .optional(),
+  /**
+   * Shards (node groups), 1-90. 1: one replication group without cluster mode (every environment today).
+   * 2+: cluster mode enabled, numCacheClusters nodes per shard, the keyspace split over the shards; needs
+   * multiAz and a cluster-aware client. Going from 1 to 2+ is a migration: docs/runbooks/redis-scaling.md.
+   */
+  shards: int(1, MAX_CACHE_SHARDS).default(1),
 });
 
 const queue = z.strictObject({
@@ -417,6 +423,11 @@ export const environmentSchema = z
         c.numCacheClusters,
         `must be <= the number of availability zones (${n.availabilityZones.length})`,
       );
+    const shardRule = shardsProblem(
+      { shards: c.shards, nodesPerShard: c.numCacheClusters, multiAz: c.multiAz },
+      "cache.",
+    );
+    if (shardRule) issue(["cache", "shards"], c.shards, shardRule);
     if (snapshotWindowMinutes(c.snapshotWindow) < 60)
       issue(["cache", "snapshotWindow"], c.snapshotWindow, "must last at least 60 minutes");
     if (maintenanceWindowMinutes(c.maintenanceWindow) < 60)

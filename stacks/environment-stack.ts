@@ -108,10 +108,8 @@ export class EnvironmentStack extends BaseStack {
         RAW_DATA_BUCKET: this.storage.rawData.bucketName,
         PROCESSED_BUCKET: this.storage.processed.bucketName,
         QUEUE_URL: this.queue.queueUrl,
-        REDIS_HOST: cache.primaryEndpointAddress,
-        REDIS_READER_HOST: cache.readerEndpointAddress,
-        REDIS_PORT: String(cache.port),
-        REDIS_TLS: "true",
+        // REDIS_HOST, REDIS_PORT, REDIS_TLS, and REDIS_READER_HOST or (2+ shards) REDIS_CLUSTER_MODE
+        ...cache.clientEnvironment,
         QDRANT_URL: database.endpointUrl,
         QDRANT_GRPC_ENDPOINT: database.grpcEndpoint,
       },

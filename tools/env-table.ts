@@ -57,7 +57,9 @@ function qdrant(c: EnvironmentConfig): string {
 function redis(c: EnvironmentConfig): string {
   const r = c.cache;
   const nodes = `${r.numCacheClusters} node${r.numCacheClusters === 1 ? "" : "s"}`;
-  return `\`${r.nodeType}\`, ${nodes}, Multi-AZ + failover ${r.multiAz ? "on" : "off"}`;
+  // One shard is the whole group; with cluster mode the node count is per shard.
+  const layout = r.shards === 1 ? nodes : `cluster mode, ${r.shards} shards x ${nodes}`;
+  return `\`${r.nodeType}\`, ${layout}, Multi-AZ + failover ${r.multiAz ? "on" : "off"}`;
 }
 
 function certificate(c: EnvironmentConfig): string {

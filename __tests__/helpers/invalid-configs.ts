@@ -260,6 +260,26 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     /cache\.restoreFromSnapshot = "1st_copy": must be an ElastiCache snapshot name/,
   ],
   [
+    "Redis shards without Multi-AZ",
+    (c) => Object.assign(c.cache, { shards: 2, multiAz: false, numCacheClusters: 1 }),
+    /cache\.shards = 2: must be 1 when cache\.multiAz is false \(cluster mode needs automatic failover/,
+  ],
+  [
+    "more Redis shards than node group ids",
+    (c) => (c.cache.shards = 91),
+    /cache\.shards = 91: Too big: expected number to be <=90/,
+  ],
+  [
+    "Redis shards over the 90-node group limit",
+    (c) => (c.cache.shards = 46),
+    /cache\.shards = 46: must be <= 45 with cache\.numCacheClusters 2 \(90 nodes per group\)/,
+  ],
+  [
+    "fractional Redis shard count",
+    (c) => (c.cache.shards = 2.5),
+    /cache\.shards = 2\.5: Invalid input: expected int/,
+  ],
+  [
     "prod Redis without Multi-AZ",
     (c) => ((c.cache.multiAz = false), (c.cache.numCacheClusters = 1)),
     /cache\.multiAz = false: must be true in prod/,

@@ -3,53 +3,25 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { Construct } from "constructs";
 import type { IGrantable } from "../../lib/iam";
-import {
-  MAINTENANCE_WINDOW,
-  SNAPSHOT_WINDOW,
-  maintenanceWindowMinutes,
-  snapshotWindowMinutes,
-  windowsOverlap,
-} from "../../lib/windows";
 import type { INetwork } from "../networking/network";
 import type { Platform, TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
 import { GeneratedSecret } from "../security/generated-secret";
 import { EncryptedLogGroup } from "../security/log-group";
 import { SecurityGroup } from "../security/security-group";
+import {
+  REDIS_AUTH_EXCLUDED_CHARACTERS,
+  REDIS_LOG_TYPES,
+  REDIS_PORT,
+  type MaxmemoryPolicy,
+  type RedisEngineVersion,
+  parameterGroupFamily,
+} from "./settings";
+import { memberClusterIds, parameterSettings, topologyArguments } from "./topology";
+import { validate } from "./validate";
 
-/** The Redis port (TLS; clients connect with rediss://). */
-export const REDIS_PORT = 6379;
-/** Engine versions this module supports; each maps to a parameter-group family (redis7). */
-export const REDIS_ENGINE_VERSIONS = ["7.0", "7.1"] as const;
-export type RedisEngineVersion = (typeof REDIS_ENGINE_VERSIONS)[number];
-/** Eviction policies Redis accepts for maxmemory-policy. */
-export const MAXMEMORY_POLICIES = [
-  "allkeys-lru",
-  "allkeys-lfu",
-  "allkeys-random",
-  "volatile-lru",
-  "volatile-lfu",
-  "volatile-random",
-  "volatile-ttl",
-  "noeviction",
-] as const;
-export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
-/** Graviton ElastiCache node types (cache.r6g needs Redis >= 5.0.6; every supported version qualifies). */
-export const CACHE_NODE_TYPE =
-  /^cache\.(r6g|r7g|m6g|m7g|t4g)\.(micro|small|medium|large|xlarge|2xlarge|4xlarge|8xlarge|12xlarge|16xlarge)$/;
-/** Log types delivered to CloudWatch Logs (engine-log needs Redis >= 6.2). */
-export const REDIS_LOG_TYPES = ["slow-log", "engine-log"] as const;
-/**
- * Characters the AUTH-token generator must never produce. ElastiCache accepts 16-128 printable ASCII
- * characters whose only non-alphanumerics are ! & # $ ^ < > - (CreateReplicationGroup AuthToken
- * constraints; "@", '"' and "/" are the best-known offenders, but "%", "*", "+" ... fail too), so every
- * other printable punctuation character, and the space, is excluded.
- */
-export const REDIS_AUTH_EXCLUDED_CHARACTERS = `"%'()*+,./:;=?@[\\]_\`{|}~ `;
-/** Non-alphanumerics ElastiCache accepts in an AUTH token. */
-export const REDIS_AUTH_ALLOWED_SPECIALS = "!&#$^<>-";
-
-const REPLICATION_GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
+export * from "./settings";
+export { MAX_CACHE_NODES, MAX_CACHE_SHARDS, memberClusterIds, preferredAzs, shardsProblem } from "./topology";
 
 export interface CacheProps {
   /**
@@ -64,8 +36,14 @@ export interface CacheProps {
   readonly network: INetwork;
   /** Graviton node type, e.g. cache.r6g.xlarge (the seed). */
   readonly nodeType: string;
-  /** Nodes in the replication group: 1 primary + (n - 1) replicas, 1-6. */
+  /** Nodes per shard: 1 primary + (n - 1) replicas, 1-6 (with one shard: the whole group). */
   readonly numCacheClusters: number;
+  /**
+   * Shards (node groups), 1-90. 1: cluster mode disabled, the group as it always was. 2+: cluster mode
+   * enabled, each shard `numCacheClusters` nodes; needs `multiAz` (cluster mode requires automatic
+   * failover) and cluster-aware clients. @default 1
+   */
+  readonly shards?: number;
   /** Multi-AZ with automatic failover (both or neither); needs >= 2 nodes in distinct AZs. */
   readonly multiAz: boolean;
   /** Redis engine version. @default "7.1" */
@@ -91,17 +69,20 @@ export interface CacheProps {
   readonly authTokenVersion?: number;
 }
 
-/** What the alarms watch: the group and its members (the CacheClusterId dimension). */
+/** What the alarms watch: the group and its members (the CacheClusterId dimension), shard by shard. */
 export interface RedisAlarmTargets {
   readonly replicationGroupId: string;
   readonly memberClusterIds: readonly string[];
+  /** Shards; the members list the shards' nodes in order, the same number per shard. @default 1 */
+  readonly shards?: number;
 }
 
 /**
  * ElastiCache Redis (the seed's Caching tier): a cluster-mode-disabled replication group (a primary
  * and read replicas) in the private subnets, each node in its own AZ, with Multi-AZ automatic
- * failover, encryption at rest (CMK) and in transit (TLS required), an AUTH token generated inside
- * AWS and kept in Secrets Manager, daily snapshots, slow-log and engine-log delivery to KMS-encrypted
+ * failover (with `shards` >= 2: cluster mode enabled, that many shards of a primary and replicas),
+ * encryption at rest (CMK) and in transit (TLS required), an AUTH token generated inside AWS and kept
+ * in Secrets Manager, daily snapshots, slow-log and engine-log delivery to KMS-encrypted
  * log groups, and a security group that admits 6379 only from groups connected to it
  * (`app.connections.allowTo(cache)`).
  */
@@ -110,6 +91,17 @@ export class Cache extends Construct implements IConnectable {
   public readonly primaryEndpointAddress: string;
   /** Reader endpoint: spreads reads over the replicas. */
   public readonly readerEndpointAddress: string;
+  /** Configuration endpoint: cluster mode's single entry point (empty with cluster mode disabled). */
+  public readonly configurationEndpointAddress: string;
+  /** True with 2+ shards: clients must speak the cluster protocol (MOVED/ASK redirects). */
+  public readonly clusterMode: boolean;
+  /** Where clients connect: the primary endpoint, or in cluster mode the configuration endpoint. */
+  public readonly clientEndpoint: string;
+  /**
+   * What the service gets as environment variables: REDIS_HOST (clientEndpoint), REDIS_PORT, REDIS_TLS,
+   * and REDIS_READER_HOST (cluster mode disabled) or REDIS_CLUSTER_MODE = "true" (enabled).
+   */
+  public readonly clientEnvironment: Readonly<Record<string, string>>;
   public readonly port: number = REDIS_PORT;
   /** Secrets Manager secret holding the AUTH token. */
   public readonly authTokenSecretArn: string;
@@ -118,8 +110,8 @@ export class Cache extends Construct implements IConnectable {
   /** ARN of the replication group. */
   public readonly replicationGroupArn: string;
   /**
-   * Cache cluster (node) ids, "<replicationGroupId>-001" ...: ElastiCache's naming for the members of
-   * a cluster-mode-disabled group, and the CacheClusterId dimension of its CloudWatch metrics.
+   * Cache cluster (node) ids, "<replicationGroupId>-001" ... (cluster mode: "-0001-001" ...), shard by
+   * shard: ElastiCache's naming for a group's members, and the CacheClusterId dimension of its metrics.
    */
   public readonly memberClusterIds: readonly string[];
   /** Log groups of the slow log and the engine log. */
@@ -127,7 +119,10 @@ export class Cache extends Construct implements IConnectable {
   /** Clients connect with `client.connections.allowTo(cache)` (6379 both ends). */
   public readonly connections: Connections;
   public readonly alarmTargets: RedisAlarmTargets;
-  /** Root outputs: redis_primary_endpoint, redis_reader_endpoint, redis_auth_secret_arn. */
+  /**
+   * Root outputs: redis_primary_endpoint and redis_reader_endpoint (cluster mode instead:
+   * redis_configuration_endpoint), redis_auth_secret_arn.
+   */
   public readonly outputs: TierOutputs;
   private readonly authToken: GeneratedSecret;
 
@@ -140,6 +135,8 @@ export class Cache extends Construct implements IConnectable {
     const protect = platform.protect;
     const name = platform.name("redis");
     const family = parameterGroupFamily(engineVersion);
+    const shards = props.shards ?? 1;
+    const nodes = props.numCacheClusters;
 
     // --- AUTH token: generated in AWS, read by Terraform at apply time, never in the JSON ----------
     this.authToken = new GeneratedSecret(this, "auth-token", {
@@ -172,12 +169,13 @@ export class Cache extends Construct implements IConnectable {
     // one, and ElastiCache nodes open no connections of their own through their ENIs (replication,
     // snapshots to S3 and log delivery run on AWS's side).
 
-    // --- Parameters: the engine's family, cache eviction ---------------------------------------------
+    // --- Parameters: the engine's family, cache eviction, cluster-enabled with 2+ shards ---------------
+    const settings = parameterSettings(shards, maxmemoryPolicy);
     const parameterGroup = new ElasticacheParameterGroup(this, "parameters", {
-      name: `${name}-${family}`,
+      name: `${name}-${family}${settings.suffix}`,
       family,
-      description: `${name}: ${family}, maxmemory-policy ${maxmemoryPolicy}`,
-      parameter: [{ name: "maxmemory-policy", value: maxmemoryPolicy }],
+      description: `${name}: ${family},${settings.mode} maxmemory-policy ${maxmemoryPolicy}`,
+      parameter: settings.parameters,
       // The name carries the family, so an engine upgrade creates the new group before the old one
       // (still attached) is deleted.
       lifecycle: { createBeforeDestroy: true },
@@ -197,17 +195,16 @@ export class Cache extends Construct implements IConnectable {
     // --- The replication group ----------------------------------------------------------------------
     const group = new ElasticacheReplicationGroup(this, "replication-group", {
       replicationGroupId: name,
-      description: `${name}: Redis ${engineVersion}, ${props.numCacheClusters} node(s)`,
+      description: `${name}: Redis ${engineVersion}, ${shards > 1 ? `${shards} shards x ` : ""}${nodes} node(s)`,
       engine: "redis",
       engineVersion,
       nodeType: props.nodeType,
       port: REDIS_PORT,
       parameterGroupName: parameterGroup.name,
-      clusterMode: "disabled",
-      numCacheClusters: props.numCacheClusters,
-      preferredCacheClusterAzs: preferredAzs(network.availabilityZones, props.numCacheClusters),
-      multiAzEnabled: props.multiAz,
-      automaticFailoverEnabled: props.multiAz,
+      ...topologyArguments(
+        { shards, nodesPerShard: nodes, multiAz: props.multiAz },
+        network.availabilityZones,
+      ),
       subnetGroupName: subnetGroup.name,
       securityGroupIds: [securityGroup.securityGroupId],
       // Nullable bools in provider v6 take "true"/"false"/"" only (aws-constraints 8).
@@ -241,14 +238,18 @@ export class Cache extends Construct implements IConnectable {
 
     this.primaryEndpointAddress = group.primaryEndpointAddress;
     this.readerEndpointAddress = group.readerEndpointAddress;
+    this.configurationEndpointAddress = group.configurationEndpointAddress;
+    this.clusterMode = shards > 1;
+    this.clientEndpoint = this.clusterMode ? this.configurationEndpointAddress : this.primaryEndpointAddress;
+    const connection = { REDIS_HOST: this.clientEndpoint, REDIS_PORT: String(REDIS_PORT), REDIS_TLS: "true" };
+    this.clientEnvironment = this.clusterMode
+      ? { ...connection, REDIS_CLUSTER_MODE: "true" }
+      : { ...connection, REDIS_READER_HOST: this.readerEndpointAddress };
     this.authTokenSecretArn = this.authToken.secretArn;
     this.securityGroupId = securityGroup.securityGroupId;
     this.replicationGroupId = group.id;
     this.replicationGroupArn = group.arn;
-    this.memberClusterIds = Array.from(
-      { length: props.numCacheClusters },
-      (_, i) => `${name}-${String(i + 1).padStart(3, "0")}`,
-    );
+    this.memberClusterIds = memberClusterIds(name, nodes, shards);
     this.logGroupNames = {
       "slow-log": logGroups["slow-log"].logGroupName,
       "engine-log": logGroups["engine-log"].logGroupName,
@@ -256,16 +257,28 @@ export class Cache extends Construct implements IConnectable {
     this.alarmTargets = {
       replicationGroupId: this.replicationGroupId,
       memberClusterIds: this.memberClusterIds,
+      shards,
     };
+    // Cluster mode has no primary or reader endpoint for the group, only the configuration endpoint.
+    const endpoints: TierOutputs = this.clusterMode
+      ? {
+          redis_configuration_endpoint: {
+            value: this.configurationEndpointAddress,
+            description: "Redis configuration endpoint (cluster mode, TLS, 6379)",
+          },
+        }
+      : {
+          redis_primary_endpoint: {
+            value: this.primaryEndpointAddress,
+            description: "Redis primary endpoint (TLS, 6379)",
+          },
+          redis_reader_endpoint: {
+            value: this.readerEndpointAddress,
+            description: "Redis reader endpoint (TLS, 6379)",
+          },
+        };
     this.outputs = {
-      redis_primary_endpoint: {
-        value: this.primaryEndpointAddress,
-        description: "Redis primary endpoint (TLS, 6379)",
-      },
-      redis_reader_endpoint: {
-        value: this.readerEndpointAddress,
-        description: "Redis reader endpoint (TLS, 6379)",
-      },
+      ...endpoints,
       redis_auth_secret_arn: {
         value: this.authTokenSecretArn,
         description: "Secrets Manager ARN of the AUTH token",
@@ -277,69 +290,4 @@ export class Cache extends Construct implements IConnectable {
   public grantReadAuthToken(grantee: IGrantable): void {
     this.authToken.grantRead(grantee);
   }
-}
-
-/** Parameter-group family of an engine version: "redis7" for 7.x (aws-constraints 33). */
-export function parameterGroupFamily(engineVersion: string): string {
-  return `redis${engineVersion.split(".")[0]}`;
-}
-
-/** One AZ per node, in order: the primary in the first AZ, each replica in the next. */
-export function preferredAzs(availabilityZones: readonly string[], nodes: number): string[] {
-  return Array.from({ length: nodes }, (_, i) => availabilityZones[i % availabilityZones.length]);
-}
-
-function validate(p: CacheProps, engineVersion: string, maxmemoryPolicy: string): void {
-  const fail = (field: string, value: unknown, rule: string) => {
-    throw new Error(`Cache: ${field} = ${JSON.stringify(value)}: ${rule}`);
-  };
-  const name = p.platform.name("redis");
-  if (!REPLICATION_GROUP_ID.test(name))
-    fail(
-      "platform.namePrefix",
-      p.platform.namePrefix,
-      `"${name}" must be a replication group id: 1-40 lowercase letters, digits and single hyphens, starting with a letter`,
-    );
-  if (!CACHE_NODE_TYPE.test(p.nodeType))
-    fail(
-      "nodeType",
-      p.nodeType,
-      "must be a Graviton ElastiCache node type (cache.r6g|r7g|m6g|m7g|t4g.<size>)",
-    );
-  if (!(REDIS_ENGINE_VERSIONS as readonly string[]).includes(engineVersion))
-    fail("engineVersion", engineVersion, `must be one of ${REDIS_ENGINE_VERSIONS.join(", ")}`);
-  if (!(MAXMEMORY_POLICIES as readonly string[]).includes(maxmemoryPolicy))
-    fail("maxmemoryPolicy", maxmemoryPolicy, `must be one of ${MAXMEMORY_POLICIES.join(", ")}`);
-  const n = p.numCacheClusters;
-  if (!Number.isInteger(n) || n < 1 || n > 6) fail("numCacheClusters", n, "must be 1-6");
-  const { privateSubnetIds: subnets, availabilityZones: azs } = p.network;
-  if (subnets.length < 2)
-    fail(
-      "network.privateSubnetIds",
-      subnets,
-      "must list >= 2 private subnets (one per AZ) for the subnet group",
-    );
-  if (azs.length !== subnets.length)
-    fail("network.availabilityZones", azs, `must name the AZ of each subnet (${subnets.length} subnets)`);
-  if (p.multiAz && n < 2)
-    fail("numCacheClusters", n, "must be >= 2 when multiAz is true (automatic failover needs a replica)");
-  if (p.multiAz && n > azs.length)
-    fail(
-      "numCacheClusters",
-      n,
-      `must be <= the number of availability zones (${azs.length}) when multiAz is true`,
-    );
-  const days = p.snapshotRetentionDays;
-  if (!Number.isInteger(days) || days < 0 || days > 35)
-    fail("snapshotRetentionDays", days, "must be 0-35 days");
-  if (!SNAPSHOT_WINDOW.test(p.snapshotWindow))
-    fail("snapshotWindow", p.snapshotWindow, 'must be a UTC window "hh:mm-hh:mm"');
-  if (snapshotWindowMinutes(p.snapshotWindow) < 60)
-    fail("snapshotWindow", p.snapshotWindow, "must last at least 60 minutes");
-  if (!MAINTENANCE_WINDOW.test(p.maintenanceWindow))
-    fail("maintenanceWindow", p.maintenanceWindow, 'must be a UTC window "ddd:hh:mm-ddd:hh:mm"');
-  if (maintenanceWindowMinutes(p.maintenanceWindow) < 60)
-    fail("maintenanceWindow", p.maintenanceWindow, "must last at least 60 minutes");
-  if (windowsOverlap(p.snapshotWindow, p.maintenanceWindow))
-    fail("snapshotWindow", p.snapshotWindow, `must not overlap maintenanceWindow ${p.maintenanceWindow}`);
 }

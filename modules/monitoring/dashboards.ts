@@ -77,7 +77,8 @@ export const CLOUDWATCH_METRICS: Record<string, readonly string[]> = {
 export interface DashboardTargets {
   readonly alb?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
   readonly ecs?: { readonly clusterName: string; readonly serviceName: string };
-  readonly redis?: { readonly memberClusterIds: readonly string[] };
+  /** Members shard by shard, the same number per shard (`shards` @default 1). */
+  readonly redis?: { readonly memberClusterIds: readonly string[]; readonly shards?: number };
   readonly qdrant?: {
     readonly instanceId: string;
     readonly memoryDimensions: Record<string, string>;
@@ -169,41 +170,14 @@ export function buildCloudWatchDashboard(t: DashboardTargets): string {
 
   widgets.push(header("Cache hit rates (Redis)"));
   if (t.redis) {
-    const nodes = t.redis.memberClusterIds;
-    widgets.push(
-      graph(
-        "Cache hit rate (%)",
-        nodes.map((id) =>
-          row("AWS/ElastiCache", "CacheHitRate", { CacheClusterId: id }, { stat: "Average", label: id }),
-        ),
-      ),
-      graph(
-        "Evictions per minute",
-        nodes.map((id) =>
-          row("AWS/ElastiCache", "Evictions", { CacheClusterId: id }, { stat: "Sum", label: id }),
-        ),
-      ),
-      graph(
-        "Engine CPU / memory (%)",
-        nodes.flatMap((id) => [
-          row(
-            "AWS/ElastiCache",
-            "EngineCPUUtilization",
-            { CacheClusterId: id },
-            { stat: "Average", label: `${id} cpu` },
-          ),
-          row(
-            "AWS/ElastiCache",
-            "DatabaseMemoryUsagePercentage",
-            { CacheClusterId: id },
-            {
-              stat: "Average",
-              label: `${id} memory`,
-            },
-          ),
-        ]),
-      ),
-    );
+    // One row per shard with cluster mode; one row for all nodes without (the titles as they always were).
+    const shards = t.redis.shards ?? 1;
+    const perShard = t.redis.memberClusterIds.length / shards;
+    for (let s = 0; s < shards; s++) {
+      const nodes = t.redis.memberClusterIds.slice(s * perShard, (s + 1) * perShard);
+      const shard = shards === 1 ? "" : `Shard ${String(s + 1).padStart(4, "0")}: `;
+      widgets.push(...redisWidgets(shard, nodes));
+    }
   }
 
   widgets.push(header("Resource utilization"));
@@ -265,4 +239,27 @@ export function buildCloudWatchDashboard(t: DashboardTargets): string {
     return out;
   });
   return JSON.stringify({ start: "-PT6H", periodOverride: "inherit", widgets: placed });
+}
+
+/** A row of Redis widgets (hit rate, evictions, engine CPU and memory) over `nodes`, titles prefixed. */
+function redisWidgets(prefix: string, nodes: readonly string[]): Widget[] {
+  const node = (metric: string, id: string, opts: Record<string, unknown>) =>
+    row("AWS/ElastiCache", metric, { CacheClusterId: id }, opts);
+  return [
+    graph(
+      `${prefix}Cache hit rate (%)`,
+      nodes.map((id) => node("CacheHitRate", id, { stat: "Average", label: id })),
+    ),
+    graph(
+      `${prefix}Evictions per minute`,
+      nodes.map((id) => node("Evictions", id, { stat: "Sum", label: id })),
+    ),
+    graph(
+      `${prefix}Engine CPU / memory (%)`,
+      nodes.flatMap((id) => [
+        node("EngineCPUUtilization", id, { stat: "Average", label: `${id} cpu` }),
+        node("DatabaseMemoryUsagePercentage", id, { stat: "Average", label: `${id} memory` }),
+      ]),
+    ),
+  ];
 }

@@ -62,6 +62,19 @@ function authTokenGenerator(stack: StackDoc, group: TfResource): Record<string, 
   return match ? stack.json.ephemeral?.aws_secretsmanager_random_password?.[match[1]] : undefined;
 }
 
+/** Nodes per shard: num_cache_clusters (cluster mode disabled) or 1 + replicas_per_node_group. */
+function nodesPerShard(g: TfResource): number {
+  if (g.values.num_cache_clusters !== undefined) return g.values.num_cache_clusters;
+  return g.values.num_node_groups !== undefined ? 1 + (g.values.replicas_per_node_group ?? 0) : 1;
+}
+
+/** "yes"/"no" of a parameter group's cluster-enabled: a custom group's parameter, or a default's name. */
+function clusterEnabled(group: TfResource | undefined, name: string): string {
+  if (!group) return /\.cluster\.on$/.test(name) ? "yes" : "no";
+  const parameter = blocks(group.values.parameter).find((p) => p.name === "cluster-enabled");
+  return parameter?.value ?? "no";
+}
+
 /** Security groups attached to any replication group. */
 function cacheSecurityGroups(stack: StackDoc): TfResource[] {
   const ids = resourcesOf(stack, "aws_elasticache_replication_group").flatMap((g) =>
@@ -223,9 +236,10 @@ export const elasticacheRules: Rule[] = [
   },
   {
     id: "AAI-ELASTICACHE-006",
-    description: "Engine version string is valid and the parameter group's family matches it",
+    description:
+      "Engine version string is valid, the parameter group's family matches it and its cluster-enabled matches cluster_mode",
     severity: "HIGH",
-    fix: 'Use engine_version "7.1" with a parameter group of family "redis7".',
+    fix: 'Use engine_version "7.1" with a parameter group of family "redis7", with cluster-enabled = yes exactly when cluster_mode is not "disabled".',
     resourceTypes: GROUP,
     check: (g, stack) => {
       const problem = versionProblem(g.values.engine_version);
@@ -237,7 +251,14 @@ export const elasticacheRules: Rule[] = [
       const group = referenced(stack, "aws_elasticache_parameter_group", name);
       const family = group ? group.values.family : /^default\.(.+)$/.exec(String(name))?.[1];
       if (!family) return `parameter group ${JSON.stringify(name)} has no known family`;
-      return family === expected || `parameter group family ${family} does not match ${expected}`;
+      if (family.replace(/\.cluster\.on$/, "") !== expected)
+        return `parameter group family ${family} does not match ${expected}`;
+      // AWS refuses a parameter group whose cluster-enabled differs from the group's mode.
+      const mode = g.values.cluster_mode ?? "disabled";
+      const enabled = clusterEnabled(group, String(name));
+      if ((mode !== "disabled") !== (enabled === "yes"))
+        return `cluster_mode ${mode} with a parameter group whose cluster-enabled is ${enabled}`;
+      return true;
     },
   },
   {
@@ -261,14 +282,15 @@ export const elasticacheRules: Rule[] = [
     id: "AAI-ELASTICACHE-008",
     description: "Multi-AZ needs automatic failover, and automatic failover needs >= 2 nodes",
     severity: "HIGH",
-    fix: "Set multi_az_enabled and automatic_failover_enabled together, with num_cache_clusters >= 2.",
+    fix: "Set multi_az_enabled and automatic_failover_enabled together, with num_cache_clusters >= 2 (cluster mode: replicas_per_node_group >= 1).",
     resourceTypes: GROUP,
     check: (g) => {
       const multiAz = isTrue(g.values.multi_az_enabled);
       const failover = isTrue(g.values.automatic_failover_enabled);
       if (multiAz && !failover) return "multi_az_enabled without automatic_failover_enabled";
-      const nodes = g.values.num_cache_clusters ?? 1;
-      if (failover && nodes < 2) return `automatic failover with ${nodes} node(s)`;
+      const nodes = nodesPerShard(g);
+      if (failover && nodes < 2)
+        return `automatic failover with ${nodes} node(s)${g.values.num_node_groups ? " per shard" : ""}`;
       return true;
     },
   },

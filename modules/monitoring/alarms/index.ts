@@ -13,17 +13,16 @@ import { redisAlarms } from "./redis";
 import type { AlarmSpec, AlarmTargets, Thresholds } from "./spec";
 
 export { QDRANT_HEARTBEAT_METRIC, QDRANT_HEARTBEAT_MINUTES } from "./qdrant";
+export { redisNodeLabels } from "./redis";
 export * from "./spec";
 
 const PERCENTILE = /^p\d{1,2}(\.\d+)?$/;
 
-/** ElastiCache member cluster ids of a replication group: `<id>-001`, `<id>-002`, ... */
-export function redisMemberClusterIds(replicationGroupId: string, numCacheClusters: number): string[] {
-  return Array.from(
-    { length: numCacheClusters },
-    (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, "0")}`,
-  );
-}
+/**
+ * ElastiCache member cluster ids of a replication group: `<id>-001`, `<id>-002`, ... (cluster mode:
+ * `<id>-0001-001`, ...): the cache module's naming, so alarms and the group agree.
+ */
+export { memberClusterIds as redisMemberClusterIds } from "../../cache/topology";
 
 /** True when the statistic is a percentile (rendered as extended_statistic). */
 export function isPercentile(statistic: string): boolean {

@@ -1,18 +1,37 @@
 import type { AlarmSpec, AlarmTargets, Thresholds } from "./spec";
 
-/** Alarms of the redis. */
+/**
+ * Where a member sits, for alarm ids and descriptions: node "002" of a cluster-mode-disabled group, or
+ * shard "0002" node "001" ("0002-001") with cluster mode (the members' naming, modules/cache/topology.ts).
+ */
+export function redisNodeLabels(memberCount: number, shards = 1): { id: string; name: string }[] {
+  const perShard = memberCount / shards;
+  if (memberCount === 0 || !Number.isInteger(shards) || shards < 1 || !Number.isInteger(perShard))
+    throw new Error(
+      `Monitoring: redis.memberClusterIds must list the same number (>= 1) of nodes for each of ${shards} shard(s), got ${memberCount}`,
+    );
+  return Array.from({ length: memberCount }, (_, i) => {
+    const node = String((i % perShard) + 1).padStart(3, "0");
+    if (shards === 1) return { id: node, name: `node ${node}` };
+    const shard = String(Math.floor(i / perShard) + 1).padStart(4, "0");
+    return { id: `${shard}-${node}`, name: `shard ${shard} node ${node}` };
+  });
+}
+
+/** Alarms of the redis: each node's CPU, memory, evictions and hit rate, and replicas' lag, per shard. */
 export function redisAlarms(target: NonNullable<AlarmTargets["redis"]>, t: Thresholds): AlarmSpec[] {
   const specs: AlarmSpec[] = [];
   const members = target.memberClusterIds;
-  if (members.length === 0) throw new Error("Monitoring: redis.memberClusterIds must list at least one id");
+  const shards = target.shards ?? 1;
+  const labels = redisNodeLabels(members.length, shards);
   members.forEach((member, i) => {
-    const n = String(i + 1).padStart(3, "0");
+    const { id: n, name } = labels[i];
     const dimensions = { CacheClusterId: member };
     // missing: ElastiCache publishes node metrics every minute; a gap is CloudWatch delay, keep the state.
     specs.push({
       family: "redis-cpu",
       id: `redis-${n}-engine-cpu-high`,
-      description: `Redis node ${n}: EngineCPUUtilization above ${t.redisCpuPercent}% for 5 of 5 minutes (Redis is single-threaded). See docs/monitoring.md#redis-cpu.`,
+      description: `Redis ${name}: EngineCPUUtilization above ${t.redisCpuPercent}% for 5 of 5 minutes (Redis is single-threaded). See docs/monitoring.md#redis-cpu.`,
       comparison: "GreaterThanThreshold",
       threshold: t.redisCpuPercent,
       evaluationPeriods: 5,
@@ -28,7 +47,7 @@ export function redisAlarms(target: NonNullable<AlarmTargets["redis"]>, t: Thres
     specs.push({
       family: "redis-memory",
       id: `redis-${n}-memory-high`,
-      description: `Redis node ${n}: DatabaseMemoryUsagePercentage above ${t.redisMemoryPercent}% for 5 of 5 minutes; evictions follow. See docs/monitoring.md#redis-memory.`,
+      description: `Redis ${name}: DatabaseMemoryUsagePercentage above ${t.redisMemoryPercent}% for 5 of 5 minutes; evictions follow. See docs/monitoring.md#redis-memory.`,
       comparison: "GreaterThanThreshold",
       threshold: t.redisMemoryPercent,
       evaluationPeriods: 5,
@@ -45,7 +64,7 @@ export function redisAlarms(target: NonNullable<AlarmTargets["redis"]>, t: Thres
     specs.push({
       family: "redis-evictions",
       id: `redis-${n}-evictions`,
-      description: `Redis node ${n}: more than ${t.redisEvictionsPerMinute} evictions per minute for 5 of 5 minutes. See docs/monitoring.md#redis-evictions.`,
+      description: `Redis ${name}: more than ${t.redisEvictionsPerMinute} evictions per minute for 5 of 5 minutes. See docs/monitoring.md#redis-evictions.`,
       comparison: "GreaterThanThreshold",
       threshold: t.redisEvictionsPerMinute,
       evaluationPeriods: 5,
@@ -58,7 +77,7 @@ export function redisAlarms(target: NonNullable<AlarmTargets["redis"]>, t: Thres
     specs.push({
       family: "redis-hit-rate",
       id: `redis-${n}-hit-rate-low`,
-      description: `Redis node ${n}: cache hit rate below ${t.redisHitRatePercent}% for 15 of 15 minutes (with >= 60 lookups a minute). See docs/monitoring.md#redis-hit-rate.`,
+      description: `Redis ${name}: cache hit rate below ${t.redisHitRatePercent}% for 15 of 15 minutes (with >= 60 lookups a minute). See docs/monitoring.md#redis-hit-rate.`,
       comparison: "LessThanThreshold",
       threshold: t.redisHitRatePercent,
       evaluationPeriods: 15,
@@ -80,12 +99,12 @@ export function redisAlarms(target: NonNullable<AlarmTargets["redis"]>, t: Thres
       },
     });
     // Only replicas publish ReplicationLag, and which node is primary changes on failover: alarm on
-    // every member, notBreaching so the current primary's silence is healthy.
-    if (members.length > 1)
+    // every member of a shard with replicas, notBreaching so the current primary's silence is healthy.
+    if (members.length / shards > 1)
       specs.push({
         family: "redis-replication-lag",
         id: `redis-${n}-replication-lag`,
-        description: `Redis node ${n}: replica more than ${t.redisReplicationLagSeconds}s behind the primary for 5 of 5 minutes. See docs/monitoring.md#redis-replication-lag.`,
+        description: `Redis ${name}: replica more than ${t.redisReplicationLagSeconds}s behind the primary for 5 of 5 minutes. See docs/monitoring.md#redis-replication-lag.`,
         comparison: "GreaterThanThreshold",
         threshold: t.redisReplicationLagSeconds,
         evaluationPeriods: 5,

@@ -91,8 +91,16 @@ export interface AlarmTargets {
     readonly alternateTargetGroupArnSuffix?: string;
   };
   readonly ecs?: { readonly clusterName: string; readonly serviceName: string };
-  /** ElastiCache member cluster ids: `<replication-group-id>-001`, `-002`, ... */
-  readonly redis?: { readonly replicationGroupId: string; readonly memberClusterIds: readonly string[] };
+  /**
+   * ElastiCache member cluster ids: `<replication-group-id>-001`, `-002`, ...; with cluster mode (`shards`
+   * >= 2) `-0001-001`, `-0001-002`, `-0002-001`, ..., shard by shard, the same number per shard.
+   */
+  readonly redis?: {
+    readonly replicationGroupId: string;
+    readonly memberClusterIds: readonly string[];
+    /** @default 1 */
+    readonly shards?: number;
+  };
   /** Qdrant host and the CWAgent dimensions of its memory and data-volume disk metrics. */
   readonly qdrant?: {
     readonly instanceId: string;

@@ -1,0 +1,394 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { Cache, type CacheProps, MAX_CACHE_NODES, memberClusterIds } from "../../modules/cache";
+import { buildAlarmSpecs, redisMemberClusterIds } from "../../modules/monitoring";
+import { buildCloudWatchDashboard } from "../../modules/monitoring/dashboards";
+import { redisNodeLabels } from "../../modules/monitoring/alarms";
+import { Platform } from "../../modules/platform";
+import { loadEnvironments } from "../../environments";
+import { evaluate } from "../../policies/engine";
+import { RULES } from "../../policies/rules";
+import { elasticacheRules } from "../../policies/rules/elasticache";
+import { WAIVERS } from "../../policies/waivers";
+import {
+  byPath,
+  ref,
+  scopeLogicalName,
+  scopeResource,
+  stackDoc,
+  synthAll,
+  synthEnvironment,
+  synthScope,
+  valuesOf,
+} from "../helpers/synth";
+import { TEST_NETWORK, testKey } from "../helpers/fixtures";
+
+/*
+ * cache.shards: 1 is the cluster-mode-disabled group every environment runs; 2+ is cluster mode enabled.
+ * GIVEN the prod cache settings, WHEN only `shards` changes, THEN the group, its parameter group, what the
+ * service gets, the alarms and the dashboard follow, and the policy pack still passes.
+ */
+const RG = "aws_elasticache_replication_group";
+const PG = "aws_elasticache_parameter_group";
+const prod = loadEnvironments(["prod"])[0];
+const thresholds = prod.monitoring.thresholds;
+
+/** A Cache with prod's settings (Multi-AZ, 2 nodes per shard), `over` applied; its attributes as outputs. */
+function build(over: Partial<CacheProps> = {}) {
+  return (scope: Construct) => {
+    const platform = new Platform({
+      namePrefix: "air-applied-ai",
+      key: testKey(scope),
+      logRetentionDays: 30,
+      protect: true,
+    });
+    const { numCacheClusters, multiAz, nodeType, snapshotRetentionDays, snapshotWindow, maintenanceWindow } =
+      prod.cache;
+    const cache = new Cache(scope, "cache", {
+      platform,
+      network: TEST_NETWORK,
+      ...{ numCacheClusters, multiAz, nodeType, snapshotRetentionDays, snapshotWindow, maintenanceWindow },
+      ...over,
+    });
+    return cache;
+  };
+}
+
+/** The Cache object itself (for its typed attributes) and the synthesized JSON. */
+function cacheWith(over: Partial<CacheProps> = {}) {
+  let cache: Cache | undefined;
+  const json = synthScope((scope) => {
+    cache = build(over)(scope);
+  });
+  return { cache: cache!, json };
+}
+
+describe("shards = 1 (the default) is today's cluster-mode-disabled group, unchanged", () => {
+  test("shards: 1 synthesizes exactly what omitting it does", () => {
+    expect(synthScope(build({ shards: 1 }))).toEqual(synthScope(build()));
+  });
+
+  test("the service gets the primary and reader endpoints; no cluster flag", () => {
+    const { cache } = cacheWith();
+    expect(cache.clusterMode).toBe(false);
+    expect(cache.clientEndpoint).toBe(cache.primaryEndpointAddress);
+    expect(Object.keys(cache.clientEnvironment).sort()).toEqual([
+      "REDIS_HOST",
+      "REDIS_PORT",
+      "REDIS_READER_HOST",
+      "REDIS_TLS",
+    ]);
+    expect(cache.clientEnvironment.REDIS_READER_HOST).toBe(cache.readerEndpointAddress);
+    expect(Object.keys(cache.outputs)).toEqual([
+      "redis_primary_endpoint",
+      "redis_reader_endpoint",
+      "redis_auth_secret_arn",
+    ]);
+  });
+
+  test("every environment runs one shard, with the cluster-mode-disabled arguments", () => {
+    const stacks = synthAll();
+    for (const env of ["dev", "staging", "prod"]) {
+      const group = byPath(stacks[env], RG, "cache/replication-group");
+      expect(group.cluster_mode).toBe("disabled");
+      expect(group.num_node_groups).toBeUndefined();
+      expect(byPath(stacks[env], PG, "cache/parameters").parameter).not.toContainEqual(
+        expect.objectContaining({ name: "cluster-enabled" }),
+      );
+    }
+  });
+});
+
+describe("shards = 2: cluster mode enabled", () => {
+  const { cache, json } = cacheWith({ shards: 2 });
+  const group = scopeResource(json, RG, "cache/replication-group");
+  const parameterGroupName = scopeLogicalName(json, PG, "cache/parameters");
+
+  test("num_node_groups and replicas_per_node_group (never num_cache_clusters), failover and Multi-AZ kept", () => {
+    expect(group).toMatchObject({
+      cluster_mode: "enabled",
+      num_node_groups: 2,
+      replicas_per_node_group: prod.cache.numCacheClusters - 1,
+      multi_az_enabled: true,
+      automatic_failover_enabled: true,
+      replication_group_id: "air-applied-ai-redis",
+    });
+    expect(group.num_cache_clusters).toBeUndefined();
+    expect(group.preferred_cache_cluster_azs).toBeUndefined();
+    expect(group.node_group_configuration).toBeUndefined();
+  });
+
+  test("same resource address as with one shard (the group is changed, not renamed)", () => {
+    const single = synthScope(build());
+    expect(scopeLogicalName(json, RG, "cache/replication-group")).toBe(
+      scopeLogicalName(single, RG, "cache/replication-group"),
+    );
+    expect(parameterGroupName).toBe(scopeLogicalName(single, PG, "cache/parameters"));
+  });
+
+  test("its own parameter group, family redis7, cluster-enabled yes and the eviction policy kept", () => {
+    const parameters = json.resource[PG][parameterGroupName];
+    expect(parameters).toMatchObject({
+      name: "air-applied-ai-redis-redis7-cluster",
+      family: "redis7",
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(parameters.parameter).toEqual(
+      expect.arrayContaining([
+        { name: "cluster-enabled", value: "yes" },
+        { name: "maxmemory-policy", value: "allkeys-lru" },
+      ]),
+    );
+    expect(group.parameter_group_name).toBe(ref(PG, parameterGroupName, "name"));
+  });
+
+  test("the service gets the configuration endpoint and REDIS_CLUSTER_MODE, no reader host", () => {
+    const rg = scopeLogicalName(json, RG, "cache/replication-group");
+    expect(cache.clusterMode).toBe(true);
+    expect(cache.clientEndpoint).toBe(cache.configurationEndpointAddress);
+    expect(cache.clientEnvironment).toEqual({
+      REDIS_HOST: cache.configurationEndpointAddress,
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      REDIS_CLUSTER_MODE: "true",
+    });
+    expect(Object.keys(cache.outputs)).toEqual(["redis_configuration_endpoint", "redis_auth_secret_arn"]);
+    // The token resolves to the group's configuration_endpoint_address in the JSON.
+    const stack = synthScope((scope) => {
+      const c = build({ shards: 2 })(scope);
+      new TerraformOutput(scope, "host", { value: c.clientEnvironment.REDIS_HOST });
+    });
+    expect(stack.output.host.value).toBe(ref(RG, rg, "configuration_endpoint_address"));
+  });
+
+  test("member ids shard by shard, and the alarm targets carry the shard count", () => {
+    expect(cache.memberClusterIds).toEqual([
+      "air-applied-ai-redis-0001-001",
+      "air-applied-ai-redis-0001-002",
+      "air-applied-ai-redis-0002-001",
+      "air-applied-ai-redis-0002-002",
+    ]);
+    expect(cache.alarmTargets).toMatchObject({ memberClusterIds: cache.memberClusterIds, shards: 2 });
+  });
+
+  test("the ElastiCache policy rules pass on the module's output", () => {
+    const failed = evaluate(stackDoc("prod", json), elasticacheRules, [])
+      .filter((f) => f.status === "failed")
+      .map((f) => `${f.rule.id}: ${f.detail}`);
+    expect(failed).toEqual([]);
+  });
+});
+
+describe("shard count rules (constructor)", () => {
+  test.each<[string, Partial<CacheProps>, RegExp]>([
+    ["zero shards", { shards: 0 }, /Cache: shards = 0: must be 1-90/],
+    ["a fractional shard count", { shards: 1.5 }, /Cache: shards = 1\.5: must be 1-90/],
+    [
+      "cluster mode without Multi-AZ",
+      { shards: 2, multiAz: false, numCacheClusters: 1 },
+      /Cache: shards = 2: must be 1 when multiAz is false/,
+    ],
+    [
+      "more nodes than a group may have",
+      { shards: 46 },
+      /Cache: shards = 46: must be <= 45 with numCacheClusters 2 \(90 nodes per group\)/,
+    ],
+  ])("rejects %s", (_name, over, message) => {
+    expect(() => synthScope(build(over))).toThrow(message);
+  });
+
+  test("the largest allowed layout synthesizes", () => {
+    const shards = MAX_CACHE_NODES / prod.cache.numCacheClusters;
+    expect(scopeResource(synthScope(build({ shards })), RG, "cache/replication-group").num_node_groups).toBe(
+      shards,
+    );
+  });
+});
+
+describe("alarms and dashboard per shard", () => {
+  const targets = (shards: number, nodes: number) => ({
+    redis: {
+      replicationGroupId: "aai-redis",
+      memberClusterIds: redisMemberClusterIds("aai-redis", nodes, shards),
+      shards,
+    },
+  });
+
+  test("the monitoring and cache modules name members alike", () => {
+    expect(redisMemberClusterIds("g", 2, 3)).toEqual(memberClusterIds("g", 2, 3));
+    expect(redisMemberClusterIds("g", 2)).toEqual(["g-001", "g-002"]);
+  });
+
+  test("every node of every shard gets CPU, memory, evictions, hit rate and replication lag alarms", () => {
+    const specs = buildAlarmSpecs(targets(3, 2), thresholds);
+    const redis = specs.filter((s) => s.family.startsWith("redis-"));
+    expect(redis).toHaveLength(3 * 2 * 5);
+    for (const shard of ["0001", "0002", "0003"])
+      for (const node of ["001", "002"]) {
+        const cpu = redis.find((s) => s.id === `redis-${shard}-${node}-engine-cpu-high`);
+        expect(cpu?.metric?.dimensions).toEqual({ CacheClusterId: `aai-redis-${shard}-${node}` });
+        expect(cpu?.description).toMatch(new RegExp(`^Redis shard ${shard} node ${node}: `));
+        for (const suffix of ["memory-high", "evictions", "hit-rate-low", "replication-lag"])
+          expect(redis.map((s) => s.id)).toContain(`redis-${shard}-${node}-${suffix}`);
+      }
+  });
+
+  test("shards without replicas have no replication-lag alarms", () => {
+    const specs = buildAlarmSpecs(targets(2, 1), thresholds);
+    expect(specs.filter((s) => s.family === "redis-replication-lag")).toEqual([]);
+    expect(specs.filter((s) => s.family === "redis-cpu").map((s) => s.id)).toEqual([
+      "redis-0001-001-engine-cpu-high",
+      "redis-0002-001-engine-cpu-high",
+    ]);
+  });
+
+  test("members that do not split evenly over the shards are rejected", () => {
+    expect(() => redisNodeLabels(3, 2)).toThrow(
+      /same number \(>= 1\) of nodes for each of 2 shard\(s\), got 3/,
+    );
+    expect(() => redisNodeLabels(0)).toThrow(/got 0/);
+  });
+
+  test("the dashboard has one row of Redis widgets per shard, each over that shard's nodes", () => {
+    const body = JSON.parse(buildCloudWatchDashboard(targets(2, 2)));
+    const redis = body.widgets.filter((w: any) => /^Shard \d{4}: /.test(w.properties.title ?? ""));
+    expect(redis.map((w: any) => w.properties.title)).toEqual([
+      "Shard 0001: Cache hit rate (%)",
+      "Shard 0001: Evictions per minute",
+      "Shard 0001: Engine CPU / memory (%)",
+      "Shard 0002: Cache hit rate (%)",
+      "Shard 0002: Evictions per minute",
+      "Shard 0002: Engine CPU / memory (%)",
+    ]);
+    const nodesOf = (w: any) => [...new Set(w.properties.metrics.map((m: any[]) => m[3]))];
+    expect(nodesOf(redis[0])).toEqual(["aai-redis-0001-001", "aai-redis-0001-002"]);
+    expect(nodesOf(redis[5])).toEqual(["aai-redis-0002-001", "aai-redis-0002-002"]);
+    const rows = new Set(redis.map((w: any) => w.y));
+    expect(rows.size).toBe(2);
+  });
+
+  test("one shard keeps the untitled-by-shard widgets", () => {
+    const body = JSON.parse(buildCloudWatchDashboard(targets(1, 2)));
+    const titles = body.widgets.map((w: any) => w.properties.title).filter(Boolean);
+    expect(titles).toContain("Cache hit rate (%)");
+    expect(titles.some((t: string) => t.startsWith("Shard"))).toBe(false);
+  });
+});
+
+describe("an environment with `shards: 2` (one line in its cache section)", () => {
+  const stack = synthEnvironment("prod", (c) => ({ ...c, cache: { ...c.cache, shards: 2 } }));
+  const group = byPath(stack, RG, "cache/replication-group");
+
+  test("synthesizes a cluster-mode group with prod's protection", () => {
+    expect(group).toMatchObject({ cluster_mode: "enabled", num_node_groups: 2, replicas_per_node_group: 1 });
+    expect(group.lifecycle.prevent_destroy).toBe(true);
+    expect(group.final_snapshot_identifier).toBe("air-applied-ai-redis-final");
+  });
+
+  test("the API container gets the configuration endpoint and REDIS_CLUSTER_MODE", () => {
+    const [definition] = valuesOf(stack, "aws_ecs_task_definition").filter((d) =>
+      String(d.container_definitions).includes("REDIS_HOST"),
+    );
+    const environment = Object.fromEntries(
+      JSON.parse(definition.container_definitions)
+        .flatMap((c: any) => c.environment ?? [])
+        .filter((e: any) => e.name.startsWith("REDIS_"))
+        .map((e: any) => [e.name, e.value]),
+    );
+    expect(environment).toEqual({
+      REDIS_HOST: expect.stringMatching(
+        /^\$\{aws_elasticache_replication_group\.[\w-]+\.configuration_endpoint_address\}$/,
+      ),
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      REDIS_CLUSTER_MODE: "true",
+    });
+    expect(stack.output.redis_configuration_endpoint.value).toBe(environment.REDIS_HOST);
+    expect(stack.output.redis_primary_endpoint).toBeUndefined();
+  });
+
+  test("alarms watch every node of both shards", () => {
+    const watched = new Set(
+      valuesOf(stack, "aws_cloudwatch_metric_alarm")
+        .map((a) => a.dimensions?.CacheClusterId)
+        .filter(Boolean),
+    );
+    expect([...watched].sort()).toEqual(memberClusterIds("air-applied-ai-redis", 2, 2));
+  });
+
+  test("the policy pack passes with the committed waivers", () => {
+    const failures = evaluate(stackDoc("prod", stack), RULES, WAIVERS)
+      .filter((f) => f.status === "failed")
+      .map((f) => `${f.rule.id} ${f.resource.path}: ${f.detail}`);
+    expect(failures).toEqual([]);
+  });
+
+  test("staging takes the same one line; dev (single node, no Multi-AZ) is told what else to set", () => {
+    const staging = synthEnvironment("staging", (c) => ({ ...c, cache: { ...c.cache, shards: 2 } }));
+    expect(byPath(staging, RG, "cache/replication-group").num_node_groups).toBe(2);
+    expect(() => synthEnvironment("dev", (c) => ({ ...c, cache: { ...c.cache, shards: 2 } }))).toThrow(
+      /cache\.shards = 2: must be 1 when cache\.multiAz is false/,
+    );
+  });
+});
+
+describe("the ElastiCache rules catch a cluster mode that does not fit its parameter group or failover", () => {
+  const doc = (group: Record<string, unknown>, parameter: { name: string; value: string }[]) =>
+    stackDoc("staging", {
+      resource: {
+        [PG]: { p: { name: "p", family: "redis7", parameter } },
+        [RG]: {
+          g: {
+            engine: "redis",
+            engine_version: "7.1",
+            parameter_group_name: "${aws_elasticache_parameter_group.p.name}",
+            ...group,
+          },
+        },
+      },
+    });
+  const detail = (d: ReturnType<typeof doc>, id: string) =>
+    evaluate(d, elasticacheRules, []).find((f) => f.rule.id === id && f.status === "failed")?.detail;
+
+  test("AAI-ELASTICACHE-006: cluster mode with a parameter group without cluster-enabled yes, and the reverse", () => {
+    expect(detail(doc({ cluster_mode: "enabled", num_node_groups: 2 }, []), "AAI-ELASTICACHE-006")).toBe(
+      "cluster_mode enabled with a parameter group whose cluster-enabled is no",
+    );
+    expect(
+      detail(
+        doc({ cluster_mode: "disabled", num_cache_clusters: 2 }, [{ name: "cluster-enabled", value: "yes" }]),
+        "AAI-ELASTICACHE-006",
+      ),
+    ).toBe("cluster_mode disabled with a parameter group whose cluster-enabled is yes");
+    const defaultGroup = stackDoc("staging", {
+      resource: {
+        [RG]: {
+          g: {
+            engine: "redis",
+            engine_version: "7.1",
+            cluster_mode: "enabled",
+            parameter_group_name: "default.redis7",
+          },
+        },
+      },
+    });
+    expect(detail(defaultGroup, "AAI-ELASTICACHE-006")).toMatch(/cluster-enabled is no/);
+  });
+
+  test("AAI-ELASTICACHE-008: failover in cluster mode needs a replica in every shard", () => {
+    const cluster = (replicas: number) =>
+      doc(
+        {
+          cluster_mode: "enabled",
+          num_node_groups: 2,
+          replicas_per_node_group: replicas,
+          automatic_failover_enabled: true,
+        },
+        [{ name: "cluster-enabled", value: "yes" }],
+      );
+    expect(detail(cluster(0), "AAI-ELASTICACHE-008")).toBe("automatic failover with 1 node(s) per shard");
+    const withReplica = cluster(1);
+    expect(detail(withReplica, "AAI-ELASTICACHE-008")).toBeUndefined();
+    expect(detail(withReplica, "AAI-ELASTICACHE-006")).toBeUndefined();
+  });
+});
