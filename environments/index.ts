@@ -1,5 +1,10 @@
 import { bootstrap } from "./bootstrap";
-import { assertEnvironmentName, validateBootstrap, validateEnvironment } from "./load";
+import {
+  assertDisjointVpcCidrs,
+  assertEnvironmentName,
+  validateBootstrap,
+  validateEnvironment,
+} from "./load";
 import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, type EnvironmentRegistry } from "./registry";
 import type { BootstrapConfig, EnvironmentConfig } from "./schema";
 
@@ -7,7 +12,8 @@ export { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from "./registry";
 
 /**
  * Validates the named environments (by default every registered one, in promotion order) before any
- * construct is built. Throws ConfigError on the first invalid field of the first invalid environment.
+ * construct is built. Throws ConfigError on the first invalid field of the first invalid environment,
+ * then on VPC CIDRs that overlap between any two registered environments.
  * `inputs` is the registry to read them from: environments/registry.ts, or a test's in-memory one.
  */
 export function loadEnvironments(
@@ -15,10 +21,12 @@ export function loadEnvironments(
   inputs: EnvironmentRegistry | Record<string, unknown> = ENVIRONMENT_INPUTS,
 ): EnvironmentConfig[] {
   const registered = Object.keys(inputs);
-  return (names ?? registered).map((name) => {
+  const configs = (names ?? registered).map((name) => {
     assertEnvironmentName(name, registered);
     return validateEnvironment(inputs[name], name);
   });
+  assertDisjointVpcCidrs(inputs);
+  return configs;
 }
 
 /**
