@@ -19,7 +19,8 @@ import { renderCollectorConfig } from "../../modules/monitoring/collector";
 import { QDRANT_HOST_METRICS } from "../../modules/database/user-data";
 import { Platform } from "../../modules/platform";
 import { importedSecurityGroup } from "../../modules/security/connections";
-import { TEST_NETWORK, testKey } from "../helpers/fixtures";
+import { REGION } from "../../lib/naming";
+import { ACCOUNT, TEST_NETWORK, testKey } from "../helpers/fixtures";
 import {
   policyOf,
   resourcesOf,
@@ -143,6 +144,72 @@ describe("alerting", () => {
       ["email", "oncall@example.com", topicRef],
       ["email", "lead@example.com", topicRef],
     ]);
+  });
+});
+
+describe("event alerts (EventBridge rules to the alert topic)", () => {
+  const alert = {
+    id: "backup-job-failed",
+    description: "a backup job failed",
+    eventPattern: { source: ["aws.backup"], detail: { status: ["FAILED"] } },
+    message: { paths: { job: "$.detail.backupJobId" }, text: "backup job <job> failed" },
+  };
+  const withAlert = synthMonitoring({ eventAlerts: [alert] });
+  const keyStatements = (s: typeof stack) => policyOf(valuesOf(s, "aws_kms_key")[0]).Statement;
+  const eventsStatement = (statements: { Principal?: { Service?: string } }[]) =>
+    statements.filter((x) => x.Principal?.Service === "events.amazonaws.com");
+
+  test("one rule per alert, named <prefix>-<id>, with the alert's pattern, targeting the topic", () => {
+    const [rule] = valuesOf(withAlert, "aws_cloudwatch_event_rule");
+    expect(rule).toMatchObject({ name: `aai-${alert.id}`, description: alert.description });
+    expect(JSON.parse(rule.event_pattern)).toEqual(alert.eventPattern);
+    const [target] = valuesOf(withAlert, "aws_cloudwatch_event_target");
+    const ruleName = logicalName(
+      withAlert,
+      "aws_cloudwatch_event_rule",
+      `monitoring/event-alerts/${alert.id}`,
+    );
+    expect(target.rule).toBe(`\${aws_cloudwatch_event_rule.${ruleName}.name}`);
+    expect(target.arn).toBe(topicRef);
+    // The e-mail is the alert's text, a quoted JSON string as EventBridge requires, with the event's values.
+    expect(target.input_transformer.input_paths).toEqual(alert.message.paths);
+    expect(JSON.parse(target.input_transformer.input_template)).toBe(alert.message.text);
+  });
+
+  test("the topic policy lets EventBridge publish for these rules only", () => {
+    const ruleName = logicalName(
+      withAlert,
+      "aws_cloudwatch_event_rule",
+      `monitoring/event-alerts/${alert.id}`,
+    );
+    const [statement] = eventsStatement(policyOf(valuesOf(withAlert, "aws_sns_topic_policy")[0]).Statement);
+    expect(statement).toMatchObject({ Action: "SNS:Publish", Resource: topicRef });
+    expect(statement.Condition).toEqual({
+      ArnEquals: { "aws:SourceArn": [`\${aws_cloudwatch_event_rule.${ruleName}.arn}`] },
+    });
+  });
+
+  test("the key admits EventBridge for this topic only, by SNS's encryption context (SNS passes EventBridge no source keys)", () => {
+    const [statement] = eventsStatement(keyStatements(withAlert));
+    expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    const topicName = byPath(withAlert, "aws_sns_topic", "monitoring/alerts").name;
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:${REGION}:${ACCOUNT}:${topicName}`,
+      },
+    });
+  });
+
+  test("without event alerts: no rule, and EventBridge appears in neither policy", () => {
+    expect(valuesOf(stack, "aws_cloudwatch_event_rule")).toEqual([]);
+    expect(eventsStatement(keyStatements(stack))).toEqual([]);
+    expect(eventsStatement(policyOf(valuesOf(stack, "aws_sns_topic_policy")[0]).Statement)).toEqual([]);
+  });
+
+  test("two alerts with one id are rejected", () => {
+    expect(() => synthMonitoring({ eventAlerts: [alert, alert] })).toThrow(
+      `Monitoring: duplicate event alert id ${alert.id}`,
+    );
   });
 });
 
