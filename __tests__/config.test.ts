@@ -12,15 +12,18 @@ function prodWith(change: (c: EnvironmentInput) => void): EnvironmentInput {
   return copy;
 }
 
-function errorOf(input: unknown, label?: string): string {
+/** The message of the ConfigError `load` throws (the test fails when it throws none). */
+function configError(load: () => unknown): string {
   try {
-    validateEnvironment(input, label);
+    load();
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as Error).message;
   }
   throw new Error("config was accepted");
 }
+
+const errorOf = (input: unknown, label?: string) => configError(() => validateEnvironment(input, label));
 
 test("the three committed environments are valid", () => {
   expect(loadEnvironments().map((c) => c.name)).toEqual(["dev", "staging", "prod"]);
@@ -119,15 +122,8 @@ describe("VPC CIDRs are disjoint across environments (they share an account; pee
     ...inputs,
     example: { ...structuredClone(inputs.staging), name: "example", network: structuredClone(network) },
   });
-  const loadError = (registry: Record<string, unknown>, names?: string[]) => {
-    try {
-      loadEnvironments(names, registry);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      return (e as Error).message;
-    }
-    throw new Error("registry was accepted");
-  };
+  const loadError = (registry: Record<string, unknown>, names?: string[]) =>
+    configError(() => loadEnvironments(names, registry));
 
   test("no two committed environments overlap", () => {
     const configs = loadEnvironments();

@@ -156,7 +156,7 @@ describe("event alerts (EventBridge rules to the alert topic)", () => {
   };
   const withAlert = synthMonitoring({ eventAlerts: [alert] });
   const keyStatements = (s: typeof stack) => policyOf(valuesOf(s, "aws_kms_key")[0]).Statement;
-  const eventsStatement = (statements: { Principal?: { Service?: string } }[]) =>
+  const eventsStatement = (statements: any[]) =>
     statements.filter((x) => x.Principal?.Service === "events.amazonaws.com");
 
   test("one rule per alert, named <prefix>-<id>, with the alert's pattern, targeting the topic", () => {

@@ -72,9 +72,7 @@ const SELECTION_WINDOW_DAYS = 7;
  * changed ARN list is not applied by the provider (terraform-provider-aws#48316).
  */
 export class VolumeRestoreTest extends Construct {
-  public readonly planName: string;
   public readonly planArn: string;
-  public readonly roleArn: string;
   /** A restore test ended FAILED or ABORTED (Monitoring: EventBridge rule -> alert topic). */
   public readonly eventAlerts: readonly EventAlert[];
 
@@ -126,9 +124,7 @@ export class VolumeRestoreTest extends Construct {
       restoreMetadataOverrides: { volumetype: "gp3", kmsKeyId: platform.key.keyArn },
       validationWindowHours,
     });
-    this.planName = plan.name;
     this.planArn = plan.arn;
-    this.roleArn = role.roleArn;
     this.eventAlerts = [
       {
         id: `${name.slice(platform.namePrefix.length + 1)}-restore-test-failed`,
