@@ -147,14 +147,16 @@ describe("alerting", () => {
   });
 });
 
+/** An event alert as a tier hands it over, and the construct with it. */
+const alert = {
+  id: "backup-job-failed",
+  description: "a backup job failed",
+  eventPattern: { source: ["aws.backup"], detail: { status: ["FAILED"] } },
+  message: { paths: { job: "$.detail.backupJobId" }, text: "backup job <job> failed" },
+};
+const withAlert = synthMonitoring({ eventAlerts: [alert] });
+
 describe("event alerts (EventBridge rules to the alert topic)", () => {
-  const alert = {
-    id: "backup-job-failed",
-    description: "a backup job failed",
-    eventPattern: { source: ["aws.backup"], detail: { status: ["FAILED"] } },
-    message: { paths: { job: "$.detail.backupJobId" }, text: "backup job <job> failed" },
-  };
-  const withAlert = synthMonitoring({ eventAlerts: [alert] });
   const keyStatements = (s: typeof stack) => policyOf(valuesOf(s, "aws_kms_key")[0]).Statement;
   const eventsStatement = (statements: any[]) =>
     statements.filter((x) => x.Principal?.Service === "events.amazonaws.com");
@@ -204,6 +206,46 @@ describe("event alerts (EventBridge rules to the alert topic)", () => {
     expect(valuesOf(stack, "aws_cloudwatch_event_rule")).toEqual([]);
     expect(eventsStatement(keyStatements(stack))).toEqual([]);
     expect(eventsStatement(policyOf(valuesOf(stack, "aws_sns_topic_policy")[0]).Statement)).toEqual([]);
+  });
+
+  describe("rule AAI-MON-007 (EventBridge can deliver to the encrypted topic)", () => {
+    const status = (json: Record<string, any>) =>
+      evaluate(stackDoc("test", json), monitoringRules, [])
+        .filter((f) => f.rule.id === "AAI-MON-007")
+        .map((f) => f.status);
+    const editKey = (json: any, edit: (statement: any) => void) =>
+      Object.values(json.resource.aws_kms_key).forEach((k: any) => {
+        const p = JSON.parse(k.policy);
+        p.Statement.filter((x: any) => x.Principal?.Service === "events.amazonaws.com").forEach(edit);
+        k.policy = JSON.stringify(p);
+      });
+
+    test("passes with event alerts, does not apply without them", () => {
+      expect(status(withAlert)).toEqual(["passed"]);
+      expect(status(stack)).not.toContain("passed");
+      expect(status(stack)).not.toContain("failed");
+    });
+
+    test.each([
+      [
+        "the key statement confined by aws:SourceAccount",
+        (j: any) => editKey(j, (st) => (st.Condition = { StringEquals: { "aws:SourceAccount": ACCOUNT } })),
+      ],
+      ["no key statement", (j: any) => editKey(j, (st) => (st.Principal.Service = "sns.amazonaws.com"))],
+      [
+        "no topic-policy statement",
+        (j: any) =>
+          Object.values(j.resource.aws_sns_topic_policy).forEach((p: any) => {
+            const doc = JSON.parse(p.policy);
+            doc.Statement = doc.Statement.filter((x: any) => x.Principal.Service !== "events.amazonaws.com");
+            p.policy = JSON.stringify(doc);
+          }),
+      ],
+    ])("fails with %s", (_name, breakIt) => {
+      const broken = structuredClone(withAlert);
+      breakIt(broken);
+      expect(status(broken)).toEqual(["failed"]);
+    });
   });
 
   test("two alerts with one id are rejected", () => {
@@ -720,7 +762,7 @@ describe("monitoring policy rules", () => {
   const run = (json: Record<string, any>) => evaluate(stackDoc("test", json), monitoringRules, []);
 
   test("the construct passes every monitoring rule", () => {
-    const findings = run(stack);
+    const findings = run(withAlert);
     expect(
       findings.filter((f) => f.status === "failed").map((f) => `${f.rule.id} ${f.resource.address}`),
     ).toEqual([]);
