@@ -2,6 +2,7 @@ import { ConfigError, ENVIRONMENT_INPUTS, loadBootstrap, loadEnvironments } from
 import { bootstrap } from "../environments/bootstrap";
 import { validateEnvironment } from "../environments/load";
 import type { EnvironmentInput } from "../environments/schema";
+import { cidrsOverlap } from "../lib/cidr";
 import { INVALID_CONFIGS } from "./helpers/invalid-configs";
 
 /** A deep copy of prod's input with one change applied. */
@@ -11,15 +12,18 @@ function prodWith(change: (c: EnvironmentInput) => void): EnvironmentInput {
   return copy;
 }
 
-function errorOf(input: unknown, label?: string): string {
+/** The message of the ConfigError `load` throws (the test fails when it throws none). */
+function configError(load: () => unknown): string {
   try {
-    validateEnvironment(input, label);
+    load();
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as Error).message;
   }
   throw new Error("config was accepted");
 }
+
+const errorOf = (input: unknown, label?: string) => configError(() => validateEnvironment(input, label));
 
 test("the three committed environments are valid", () => {
   expect(loadEnvironments().map((c) => c.name)).toEqual(["dev", "staging", "prod"]);
@@ -121,4 +125,60 @@ test("a config whose name does not match its file is rejected", () => {
   expect(errorOf({ ...ENVIRONMENT_INPUTS.dev }, "staging")).toMatch(
     /^Invalid config for environment "staging": name = "dev": must match/,
   );
+});
+
+describe("VPC CIDRs are disjoint across environments (they share an account; peering, transit gateway)", () => {
+  const inputs = ENVIRONMENT_INPUTS;
+  /** The registry plus a neutral `example` environment: staging's settings on `network`. */
+  const withExample = (network: EnvironmentInput["network"]) => ({
+    ...inputs,
+    example: { ...structuredClone(inputs.staging), name: "example", network: structuredClone(network) },
+  });
+  const loadError = (registry: Record<string, unknown>, names?: string[]) =>
+    configError(() => loadEnvironments(names, registry));
+
+  test("no two committed environments overlap", () => {
+    const configs = loadEnvironments();
+    const pairs = configs.flatMap((a, i) => configs.slice(i + 1).map((b) => [a, b] as const));
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const [a, b] of pairs)
+      expect([a.name, b.name, cidrsOverlap(a.network.vpcCidr, b.network.vpcCidr)]).toEqual([
+        a.name,
+        b.name,
+        false,
+      ]);
+  });
+
+  test("an environment on prod's network is rejected with one line naming both environments and the field", () => {
+    const prod = inputs.prod.network.vpcCidr;
+    const message = loadError(withExample(inputs.prod.network));
+    expect(message).toBe(
+      `Invalid config for environment "example": network.vpcCidr = "${prod}": overlaps prod.network.vpcCidr = "${prod}" ` +
+        "(environments need disjoint VPC CIDRs, to be peered or joined by a transit gateway)",
+    );
+    expect(message).not.toContain("\n");
+  });
+
+  test("the whole registry is checked, even when only some environments are requested", () => {
+    expect(loadError(withExample(inputs.dev.network), ["prod"])).toMatch(
+      /^Invalid config for environment "dev": network\.vpcCidr = .*: overlaps example\.network\.vpcCidr = /,
+    );
+  });
+
+  test("a partial overlap counts: a VPC inside another environment's", () => {
+    const staging = inputs.staging.network;
+    // The /24 of staging's first private subnet, as the whole VPC of `example` with /26 subnets inside it.
+    const [a, b, c] = staging.privateSubnetCidrs[0].split("/")[0].split(".");
+    const network = {
+      ...staging,
+      vpcCidr: `${a}.${b}.${c}.0/24`,
+      publicSubnetCidrs: [`${a}.${b}.${c}.0/26`, `${a}.${b}.${c}.64/26`],
+      privateSubnetCidrs: [`${a}.${b}.${c}.128/26`, `${a}.${b}.${c}.192/26`],
+    };
+    expect(loadError(withExample(network))).toMatch(
+      new RegExp(
+        `^Invalid config for environment "staging": .* overlaps example\\.network\\.vpcCidr = "${a}\\.${b}\\.${c}\\.0/24"`,
+      ),
+    );
+  });
 });

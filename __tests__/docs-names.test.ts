@@ -16,6 +16,8 @@ import { type StackJson, synthAll } from "./helpers/synth";
  */
 const ROOT = join(__dirname, "..");
 const PROJECT = "air-applied-ai";
+/** The project name in AWS names that allow no hyphens (AWS Backup restore testing plans and selections). */
+const PROJECT_UNDERSCORED = PROJECT.replace(/-/g, "_");
 const SEED = "prod";
 const prefixOf = (env: string) => (env === SEED ? PROJECT : `${PROJECT}-${env}`);
 
@@ -42,6 +44,8 @@ const NAME = new RegExp(
     String.raw`(?:${PROJECT}|\$PREFIX|\$\{PREFIX\}|<prefix>)` +
     String.raw`(?:(?:-|/)(?:${SEGMENT}|<env>)(?:-(?:${SEGMENT}|<env>))*)*$`,
 );
+/** A prod name with underscores only, e.g. `air_applied_ai_qdrant_monthly`. */
+const UNDERSCORED_NAME = new RegExp(String.raw`^${PROJECT_UNDERSCORED}(?:_[a-z0-9]+)+$`);
 
 export interface DocName {
   readonly file: string;
@@ -54,7 +58,10 @@ export function namesIn(file: string, markdown: string): DocName[] {
   for (const code of codeText(markdown.replace(/<name prefix>/g, "<prefix>"))) {
     for (let token of code.split(/[\s"'`,;()=|[\]{}]+/)) {
       token = token.replace(/^s3:\/\/([^/]+).*$/, "$1").replace(/[.:]+$/, "");
-      if ((token.includes(PROJECT) || PLACEHOLDER.test(token)) && NAME.test(token))
+      if (
+        ((token.includes(PROJECT) || PLACEHOLDER.test(token)) && NAME.test(token)) ||
+        UNDERSCORED_NAME.test(token)
+      )
         names.set(token, { file, name: token });
     }
   }
@@ -158,6 +165,8 @@ describe("AWS resource names in the docs exist in the synthesized stacks", () =>
       "$PREFIX-qdrant-data",
       "/$PREFIX/vpc-flow-logs",
       "air-applied-ai-cluster",
+      "$PREFIX-qdrant-restore-test-failed",
+      "air_applied_ai_qdrant_monthly",
     ])
       expect(names).toContain(expected);
   });
@@ -189,6 +198,12 @@ describe("AWS resource names in the docs exist in the synthesized stacks", () =>
     expect(checkName("air-applied-ai-redis-<env>", stacks)).toEqual([]);
     expect(checkName("air-applied-ai-dev-redis", stacks)).toEqual([
       "air-applied-ai-dev-redis: no such name in the dev stack",
+    ]);
+    expect(checkName("air_applied_ai_redis", stacks)).toEqual([
+      "air_applied_ai_redis: no such name in the prod stack",
+    ]);
+    expect(namesIn("x.md", "`air_applied_ai_qdrant_monthly` and `air_applied_ai`")).toEqual([
+      { file: "x.md", name: "air_applied_ai_qdrant_monthly" },
     ]);
     expect(
       namesIn(

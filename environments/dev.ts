@@ -7,10 +7,10 @@ export const dev: EnvironmentInput = {
   costCenter: "air-applied-ai-dev",
   protectStatefulResources: false,
   network: {
-    vpcCidr: "10.0.0.0/16",
+    vpcCidr: "10.10.0.0/16",
     availabilityZones: ["us-east-2a", "us-east-2b"],
-    publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
-    privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
+    publicSubnetCidrs: ["10.10.1.0/24", "10.10.2.0/24"],
+    privateSubnetCidrs: ["10.10.3.0/24", "10.10.4.0/24"],
     natGateways: "single",
   },
   security: { kmsDeletionWindowDays: 7 },

@@ -1,5 +1,6 @@
 import { bootstrap } from "./bootstrap";
 import {
+  assertDisjointVpcCidrs,
   assertEnvironmentName,
   checkAccountLayout,
   environmentAccounts,
@@ -13,7 +14,8 @@ export { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from "./registry";
 
 /**
  * Validates the named environments (by default every registered one, in promotion order) before any
- * construct is built. Throws ConfigError on the first invalid field of the first invalid environment.
+ * construct is built. Throws ConfigError on the first invalid field of the first invalid environment,
+ * then on VPC CIDRs that overlap between any two registered environments.
  * `inputs` is the registry to read them from: environments/registry.ts, or a test's in-memory one.
  */
 export function loadEnvironments(
@@ -26,6 +28,7 @@ export function loadEnvironments(
     return validateEnvironment(inputs[name], name);
   });
   checkAccountLayout(environmentAccounts(inputs));
+  assertDisjointVpcCidrs(inputs);
   return configs;
 }
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { stateBucketName } from "../lib/naming";
+import { cidrsOverlap, isCidr } from "../lib/cidr";
+import { SEED_ENVIRONMENT, stateBucketName } from "../lib/naming";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "./registry";
 import {
   AWS_ACCOUNT_ID,
@@ -88,6 +89,27 @@ export function validateEnvironment(input: unknown, label?: string): Environment
       `Invalid config for environment "${label}": name = ${formatValue(result.data.name)}: must match the file it is in ("${label}")`,
     );
   return result.data;
+}
+
+/**
+ * Rejects two registered environments whose VPC CIDRs overlap: the environments share one account and
+ * must stay routable to each other (VPC peering, a transit gateway). Reads every entry of the registry,
+ * not only the requested ones, so a partial synth cannot hide a clash. A value that is no CIDR is left to
+ * that environment's own validation. The environment named is the one to change: never the seed
+ * environment (its network is the spec's) when the other one can be named instead.
+ */
+export function assertDisjointVpcCidrs(inputs: Readonly<Record<string, unknown>>): void {
+  const vpcs = Object.entries(inputs)
+    .map(([name, input]) => [name, (input as { network?: { vpcCidr?: unknown } })?.network?.vpcCidr] as const)
+    .filter((e): e is readonly [string, string] => typeof e[1] === "string" && isCidr(e[1]))
+    .sort(([a], [b]) => Number(a === SEED_ENVIRONMENT) - Number(b === SEED_ENVIRONMENT));
+  vpcs.forEach(([name, cidr], i) => {
+    const clash = vpcs.slice(i + 1).find(([, other]) => cidrsOverlap(cidr, other));
+    if (clash)
+      throw new ConfigError(
+        `Invalid config for environment "${name}": network.vpcCidr = ${formatValue(cidr)}: overlaps ${clash[0]}.network.vpcCidr = ${formatValue(clash[1])} (environments need disjoint VPC CIDRs, to be peered or joined by a transit gateway)`,
+      );
+  });
 }
 
 /** Validates a requested environment name against the registered ones (environments/registry.ts). */

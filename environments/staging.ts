@@ -7,10 +7,10 @@ export const staging: EnvironmentInput = {
   costCenter: "air-applied-ai-staging",
   protectStatefulResources: true,
   network: {
-    vpcCidr: "10.0.0.0/16",
+    vpcCidr: "10.20.0.0/16",
     availabilityZones: ["us-east-2a", "us-east-2b"],
-    publicSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
-    privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24"],
+    publicSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24"],
+    privateSubnetCidrs: ["10.20.3.0/24", "10.20.4.0/24"],
     natGateways: "one-per-az",
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
   },

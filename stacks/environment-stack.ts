@@ -148,6 +148,7 @@ export class EnvironmentStack extends BaseStack {
       qdrant: database.alarmTargets,
       queue: this.queue.alarmTargets,
       natGatewayIds: network.natGatewayIds,
+      eventAlerts: database.eventAlerts,
       collector: {
         network,
         // Literal names: the collector renders them into its discovery config (a regex of the name).

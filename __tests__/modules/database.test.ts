@@ -8,9 +8,15 @@ import {
   Database,
   type DatabaseProps,
   QDRANT_AMI_PARAMETER,
+  QDRANT_BACKUP_TAG,
   QDRANT_DATA_MOUNT,
   QDRANT_HOST_METRICS,
 } from "../../modules/database";
+import {
+  RESTORE_TEST_FAILURE_STATES,
+  VolumeRestoreTest,
+  restoreTestingName,
+} from "../../modules/database/restore-test";
 import { qdrantImage, renderQdrantUserData } from "../../modules/database/user-data";
 import { Platform } from "../../modules/platform";
 import { importedSecurityGroup } from "../../modules/security/connections";
@@ -19,6 +25,7 @@ import {
   type StackJson,
   byPath as byPathSynth,
   ref,
+  resourcesOf,
   stackDoc,
   synthAll,
   scopeLogicalName as logicalName,
@@ -296,6 +303,118 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
       "AAI-EC2-004",
     ])
       expect(checked).toContain(id);
+  });
+});
+
+describe("restore testing: the backups are proven restorable every month", () => {
+  const stack = synthScope(build());
+  const plan = byPath(stack, "aws_backup_restore_testing_plan", "database/backup/restore-test/plan");
+  const selection = byPath(
+    stack,
+    "aws_backup_restore_testing_selection",
+    "database/backup/restore-test/selection",
+  );
+  const roleName = logicalName(stack, "aws_iam_role", "database/backup/restore-test/role");
+  const volume = valuesOf(stack, "aws_ebs_volume")[0];
+
+  test("monthly, after the daily backup, in UTC: the newest snapshot of the last week from this vault", () => {
+    const [hour, minute] = PROD.snapshotTimeUtc.split(":").map(Number);
+    const cron = /^cron\((\d+) (\d+) 1 \* \? \*\)$/.exec(plan.schedule_expression)!;
+    expect(cron).not.toBeNull();
+    expect(Number(cron[1])).toBe(minute);
+    expect((Number(cron[2]) - hour + 24) % 24).toBeGreaterThanOrEqual(2);
+    expect(plan.schedule_expression_timezone).toBe("Etc/UTC");
+    expect(plan.recovery_point_selection).toEqual([
+      {
+        algorithm: "LATEST_WITHIN_WINDOW",
+        include_vaults: [
+          ref("aws_backup_vault", logicalName(stack, "aws_backup_vault", "database/backup/vault"), "arn"),
+        ],
+        recovery_point_types: ["SNAPSHOT"],
+        selection_window_days: 7,
+      },
+    ]);
+  });
+
+  test("names use underscores only (AWS rejects hyphens in restore testing names)", () => {
+    for (const name of [plan.name, selection.name]) expect(name).toMatch(/^[A-Za-z0-9_]{1,50}$/);
+    expect(plan.name).toBe(`${PROD.namePrefix.replace(/-/g, "_")}_qdrant_monthly`);
+    expect(selection.restore_testing_plan_name).toBe(
+      ref(
+        "aws_backup_restore_testing_plan",
+        logicalName(stack, "aws_backup_restore_testing_plan", "database/backup/restore-test/plan"),
+        "name",
+      ),
+    );
+    expect(() => restoreTestingName("x".repeat(51))).toThrow(/1-50 letters, digits and underscores/);
+  });
+
+  test("selects EBS volumes by the backup tag the data volume carries (new volumes are covered as they come)", () => {
+    expect(selection.protected_resource_type).toBe("EBS");
+    expect(selection.protected_resource_arns).toBeUndefined();
+    const [[key, value]] = Object.entries(QDRANT_BACKUP_TAG);
+    expect(volume.tags[key]).toBe(value);
+    expect(selection.protected_resource_conditions).toEqual([
+      { string_equals: [{ key: `aws:ResourceTag/${key}`, value }] },
+    ]);
+  });
+
+  test("restores a gp3 volume under the project key, kept 24 hours for checks, with its own restore role", () => {
+    expect(selection.restore_metadata_overrides).toEqual({
+      volumetype: volume.type,
+      kmsKeyId: volume.kms_key_id,
+    });
+    expect(selection.validation_window_hours).toBe(24);
+    expect(selection.iam_role_arn).toBe(ref("aws_iam_role", roleName, "arn"));
+  });
+
+  test("the restore role: trusted by AWS Backup, restores only (no backups), grants on the volume key", () => {
+    const role = byPath(stack, "aws_iam_role", "database/backup/restore-test/role");
+    expect(role.name).toBe(`${PROD.namePrefix}-qdrant-restore-test`);
+    expect(JSON.parse(role.assume_role_policy).Statement.map((s: any) => s.Principal)).toEqual([
+      { Service: "backup.amazonaws.com" },
+    ]);
+    const attached = valuesOf(stack, "aws_iam_role_policy_attachment")
+      .filter((a) => a.role === ref("aws_iam_role", roleName, "name"))
+      .map((a) => a.policy_arn);
+    expect(attached).toEqual(["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"]);
+    // The same key statements as the backup role (one helper): restores need the CMK's grants.
+    expect(statementsOf(stack, "database/backup/restore-test/role")).toEqual(
+      statementsOf(stack, "database/backup/role"),
+    );
+  });
+
+  test("a failed or aborted restore test of this plan is an event alert for the alert topic", () => {
+    let alerts: Database["eventAlerts"] = [];
+    synthScope((scope) => {
+      alerts = build()(scope).eventAlerts;
+    });
+    expect(alerts.map((a) => a.id)).toEqual(["qdrant-restore-test-failed"]);
+    const pattern = alerts[0].eventPattern as any;
+    expect(pattern.source).toEqual(["aws.backup"]);
+    expect(pattern["detail-type"]).toEqual(["Restore Job State Change"]);
+    expect(pattern.detail.status).toEqual([...RESTORE_TEST_FAILURE_STATES]);
+    // Only this environment's plan: the environments share one account.
+    expect(pattern.detail.restoreTestingPlanArn).toEqual([expect.stringMatching(/TOKEN/)]);
+    for (const name of Object.keys(alerts[0].message.paths))
+      expect(alerts[0].message.text).toContain(`<${name}>`);
+  });
+
+  test("rejects a validation window AWS does not allow", () => {
+    expect(() =>
+      synthScope((scope) => {
+        const platform = new Platform({ namePrefix: "x", key: testKey(scope), logRetentionDays: 30 });
+        new VolumeRestoreTest(scope, "rt", {
+          platform,
+          name: "x-qdrant",
+          vaultArn: "arn:aws:backup:us-east-2:123456789012:backup-vault:x",
+          volumeTag: QDRANT_BACKUP_TAG,
+          backupTimeUtc: "03:00",
+          retentionDays: 7,
+          validationWindowHours: 0,
+        });
+      }),
+    ).toThrow("VolumeRestoreTest: validationWindowHours = 0: must be 1-168 hours");
   });
 });
 
@@ -616,6 +735,29 @@ describe("Database in every environment (full synth)", () => {
       ["prod", "r6g.2xlarge", 1024, 30, true],
     ]);
   });
+
+  test.each(["dev", "staging", "prod"])(
+    "%s: one monthly restore test of its own vault, and its failures go to its own alert topic",
+    (env) => {
+      const stack = stacks[env];
+      const vault = resourcesOf(stack, "aws_backup_vault");
+      const plans = resourcesOf(stack, "aws_backup_restore_testing_plan");
+      expect([vault.length, plans.length]).toEqual([1, 1]);
+      const [planName, plan] = plans[0];
+      expect(plan.recovery_point_selection[0].include_vaults).toEqual([
+        ref("aws_backup_vault", vault[0][0], "arn"),
+      ]);
+      const rules = valuesOf(stack, "aws_cloudwatch_event_rule").filter((r) =>
+        r.event_pattern.includes(ref("aws_backup_restore_testing_plan", planName, "arn")),
+      );
+      expect(rules).toHaveLength(1);
+      const [target] = valuesOf(stack, "aws_cloudwatch_event_target").filter((t) =>
+        t.rule.startsWith("${aws_cloudwatch_event_rule."),
+      );
+      const topic = resourcesOf(stack, "aws_sns_topic").find(([, t]) => String(t.name).endsWith("-alerts"))!;
+      expect(target.arn).toBe(ref("aws_sns_topic", topic[0], "arn"));
+    },
+  );
 
   test.each(["dev", "staging", "prod"])(
     "%s: volume and instance in the first private subnet's AZ; snapshots go to the storage tier's prefix",

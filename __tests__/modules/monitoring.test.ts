@@ -19,7 +19,8 @@ import { renderCollectorConfig } from "../../modules/monitoring/collector";
 import { QDRANT_HOST_METRICS } from "../../modules/database/user-data";
 import { Platform } from "../../modules/platform";
 import { importedSecurityGroup } from "../../modules/security/connections";
-import { TEST_NETWORK, testKey } from "../helpers/fixtures";
+import { REGION } from "../../lib/naming";
+import { ACCOUNT, TEST_NETWORK, testKey } from "../helpers/fixtures";
 import {
   policyOf,
   resourcesOf,
@@ -143,6 +144,114 @@ describe("alerting", () => {
       ["email", "oncall@example.com", topicRef],
       ["email", "lead@example.com", topicRef],
     ]);
+  });
+});
+
+/** An event alert as a tier hands it over, and the construct with it. */
+const alert = {
+  id: "backup-job-failed",
+  description: "a backup job failed",
+  eventPattern: { source: ["aws.backup"], detail: { status: ["FAILED"] } },
+  message: { paths: { job: "$.detail.backupJobId" }, text: "backup job <job> failed" },
+};
+const withAlert = synthMonitoring({ eventAlerts: [alert] });
+
+describe("event alerts (EventBridge rules to the alert topic)", () => {
+  const keyStatements = (s: typeof stack) => policyOf(valuesOf(s, "aws_kms_key")[0]).Statement;
+  const eventsStatement = (statements: any[]) =>
+    statements.filter((x) => x.Principal?.Service === "events.amazonaws.com");
+
+  test("one rule per alert, named <prefix>-<id>, with the alert's pattern, targeting the topic", () => {
+    const [rule] = valuesOf(withAlert, "aws_cloudwatch_event_rule");
+    expect(rule).toMatchObject({ name: `aai-${alert.id}`, description: alert.description });
+    expect(JSON.parse(rule.event_pattern)).toEqual(alert.eventPattern);
+    const [target] = valuesOf(withAlert, "aws_cloudwatch_event_target");
+    const ruleName = logicalName(
+      withAlert,
+      "aws_cloudwatch_event_rule",
+      `monitoring/event-alerts/${alert.id}`,
+    );
+    expect(target.rule).toBe(`\${aws_cloudwatch_event_rule.${ruleName}.name}`);
+    expect(target.arn).toBe(topicRef);
+    // The e-mail is the alert's text, a quoted JSON string as EventBridge requires, with the event's values.
+    expect(target.input_transformer.input_paths).toEqual(alert.message.paths);
+    expect(JSON.parse(target.input_transformer.input_template)).toBe(alert.message.text);
+  });
+
+  test("the topic policy lets EventBridge publish for these rules only", () => {
+    const ruleName = logicalName(
+      withAlert,
+      "aws_cloudwatch_event_rule",
+      `monitoring/event-alerts/${alert.id}`,
+    );
+    const [statement] = eventsStatement(policyOf(valuesOf(withAlert, "aws_sns_topic_policy")[0]).Statement);
+    expect(statement).toMatchObject({ Action: "SNS:Publish", Resource: topicRef });
+    expect(statement.Condition).toEqual({
+      ArnEquals: { "aws:SourceArn": [`\${aws_cloudwatch_event_rule.${ruleName}.arn}`] },
+    });
+  });
+
+  test("the key admits EventBridge for this topic only, by SNS's encryption context (SNS passes EventBridge no source keys)", () => {
+    const [statement] = eventsStatement(keyStatements(withAlert));
+    expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    const topicName = byPath(withAlert, "aws_sns_topic", "monitoring/alerts").name;
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:${REGION}:${ACCOUNT}:${topicName}`,
+      },
+    });
+  });
+
+  test("without event alerts: no rule, and EventBridge appears in neither policy", () => {
+    expect(valuesOf(stack, "aws_cloudwatch_event_rule")).toEqual([]);
+    expect(eventsStatement(keyStatements(stack))).toEqual([]);
+    expect(eventsStatement(policyOf(valuesOf(stack, "aws_sns_topic_policy")[0]).Statement)).toEqual([]);
+  });
+
+  describe("rule AAI-MON-007 (EventBridge can deliver to the encrypted topic)", () => {
+    const status = (json: Record<string, any>) =>
+      evaluate(stackDoc("test", json), monitoringRules, [])
+        .filter((f) => f.rule.id === "AAI-MON-007")
+        .map((f) => f.status);
+    const editKey = (json: any, edit: (statement: any) => void) =>
+      Object.values(json.resource.aws_kms_key).forEach((k: any) => {
+        const p = JSON.parse(k.policy);
+        p.Statement.filter((x: any) => x.Principal?.Service === "events.amazonaws.com").forEach(edit);
+        k.policy = JSON.stringify(p);
+      });
+
+    test("passes with event alerts, does not apply without them", () => {
+      expect(status(withAlert)).toEqual(["passed"]);
+      expect(status(stack)).not.toContain("passed");
+      expect(status(stack)).not.toContain("failed");
+    });
+
+    test.each([
+      [
+        "the key statement confined by aws:SourceAccount",
+        (j: any) => editKey(j, (st) => (st.Condition = { StringEquals: { "aws:SourceAccount": ACCOUNT } })),
+      ],
+      ["no key statement", (j: any) => editKey(j, (st) => (st.Principal.Service = "sns.amazonaws.com"))],
+      [
+        "no topic-policy statement",
+        (j: any) =>
+          Object.values(j.resource.aws_sns_topic_policy).forEach((p: any) => {
+            const doc = JSON.parse(p.policy);
+            doc.Statement = doc.Statement.filter((x: any) => x.Principal.Service !== "events.amazonaws.com");
+            p.policy = JSON.stringify(doc);
+          }),
+      ],
+    ])("fails with %s", (_name, breakIt) => {
+      const broken = structuredClone(withAlert);
+      breakIt(broken);
+      expect(status(broken)).toEqual(["failed"]);
+    });
+  });
+
+  test("two alerts with one id are rejected", () => {
+    expect(() => synthMonitoring({ eventAlerts: [alert, alert] })).toThrow(
+      `Monitoring: duplicate event alert id ${alert.id}`,
+    );
   });
 });
 
@@ -653,7 +762,7 @@ describe("monitoring policy rules", () => {
   const run = (json: Record<string, any>) => evaluate(stackDoc("test", json), monitoringRules, []);
 
   test("the construct passes every monitoring rule", () => {
-    const findings = run(stack);
+    const findings = run(withAlert);
     expect(
       findings.filter((f) => f.status === "failed").map((f) => `${f.rule.id} ${f.resource.address}`),
     ).toEqual([]);

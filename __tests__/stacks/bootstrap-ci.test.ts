@@ -253,6 +253,7 @@ describe("deploy permissions", () => {
       [/^aws_sns_/, "sns"],
       [/^aws_cloudwatch_log_/, "logs"],
       [/^aws_cloudwatch_(metric_alarm|composite_alarm|dashboard)/, "cloudwatch"],
+      [/^aws_cloudwatch_event_/, "events"],
       [/^aws_secretsmanager_/, "secretsmanager"],
       [/^aws_backup_/, "backup"],
       [/^aws_budgets_/, "budgets"],

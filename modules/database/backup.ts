@@ -3,10 +3,12 @@ import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { Construct } from "constructs";
 import { plainServiceTrustPolicy } from "../../lib/iam";
+import type { EventAlert } from "../monitoring/event-alerts";
 import type { Platform } from "../platform";
 import { ServiceRole } from "../security/service-role";
+import { VolumeRestoreTest, allowBackupUseOfKey } from "./restore-test";
 
-/** Tag on the data volume (and its recovery points) that names its backup plan. */
+/** Tag on the data volume (and its recovery points) that names its backup plan; restore tests select by it. */
 export const QDRANT_BACKUP_TAG = { Backup: "qdrant-daily" } as const;
 
 const BACKUP_POLICIES = [
@@ -28,10 +30,15 @@ export interface VolumeBackupProps {
 
 /**
  * AWS Backup of one EBS volume: a CMK-encrypted vault (prevent_destroy with platform.protect), a daily
- * plan retained `retentionDays`, and the role AWS Backup uses, with grants on the volume's key.
+ * plan retained `retentionDays`, the role AWS Backup uses, with grants on the volume's key, and a monthly
+ * restore test of the vault's recovery points of every volume tagged QDRANT_BACKUP_TAG.
  */
 export class VolumeBackup extends Construct {
   public readonly vaultName: string;
+  /** The monthly restore test of the vault's recovery points (restore-test.ts). */
+  public readonly restoreTest: VolumeRestoreTest;
+  /** Alerts for the alert topic: a failed or aborted restore test. */
+  public readonly eventAlerts: readonly EventAlert[];
 
   constructor(scope: Construct, id: string, props: VolumeBackupProps) {
     super(scope, id);
@@ -65,17 +72,7 @@ export class VolumeBackup extends Construct {
       managedPolicyArns: BACKUP_POLICIES,
     });
     // Snapshots of a CMK-encrypted volume keep its key: Backup needs grants on it to copy and restore.
-    role.addToPolicy({
-      sid: "UseVolumeKey",
-      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"],
-      resources: [platform.key.keyArn],
-    });
-    role.addToPolicy({
-      sid: "GrantVolumeKeyToAwsResources",
-      actions: ["kms:CreateGrant"],
-      resources: [platform.key.keyArn],
-      conditions: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-    });
+    allowBackupUseOfKey(role, platform.key.keyArn);
     new BackupSelection(this, "selection", {
       name: `${name}-data`,
       planId: plan.id,
@@ -83,5 +80,16 @@ export class VolumeBackup extends Construct {
       resources: [props.volumeArn],
     });
     this.vaultName = vault.name;
+
+    // Proof that the backups restore: a monthly AWS Backup restore test of every volume with the tag.
+    this.restoreTest = new VolumeRestoreTest(this, "restore-test", {
+      platform,
+      name,
+      vaultArn: vault.arn,
+      volumeTag: QDRANT_BACKUP_TAG,
+      backupTimeUtc: props.timeUtc,
+      retentionDays: props.retentionDays,
+    });
+    this.eventAlerts = this.restoreTest.eventAlerts;
   }
 }

@@ -6,6 +6,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Construct } from "constructs";
 import type { IGrantable } from "../../lib/iam";
+import type { EventAlert } from "../monitoring/event-alerts";
 import type { INetwork } from "../networking/network";
 import type { Platform, TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
@@ -114,6 +115,8 @@ export class Database extends Construct implements IConnectable {
   /** Clients connect with `client.connections.allowTo(database)` (6333 REST and 6334 gRPC, both ends). */
   public readonly connections: Connections;
   public readonly alarmTargets: QdrantAlarmTargets;
+  /** Events for the alert topic (Monitoring eventAlerts): a failed or aborted restore test of the backups. */
+  public readonly eventAlerts: readonly EventAlert[];
   /** Root outputs: qdrant_endpoint, qdrant_api_key_secret_arn. */
   public readonly outputs: TierOutputs;
   private readonly apiKey: GeneratedSecret;
@@ -247,13 +250,15 @@ export class Database extends Construct implements IConnectable {
     });
 
     // --- Backups: AWS Backup, daily, retained snapshotRetentionDays --------------------------------
-    new VolumeBackup(this, "backup", {
+    const backup = new VolumeBackup(this, "backup", {
       platform,
       name,
       volumeArn: dataVolume.arn,
       timeUtc: props.snapshotTimeUtc,
       retentionDays: props.snapshotRetentionDays,
     });
+
+    this.eventAlerts = backup.eventAlerts;
 
     this.endpointUrl = `http://${this.hostname}:${QDRANT_HTTP_PORT}`;
     this.grpcEndpoint = `${this.hostname}:${QDRANT_GRPC_PORT}`;

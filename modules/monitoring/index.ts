@@ -18,6 +18,7 @@ import { CostBudget } from "./budget";
 import { buildCloudWatchDashboard } from "./dashboards";
 import { Grafana, type GrafanaAuthentication } from "./grafana";
 import { AdotCollector, type CollectorTargets } from "./collector";
+import { type EventAlert, EventAlertRules } from "./event-alerts";
 import { PrometheusWorkspace } from "./prometheus";
 
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
@@ -25,6 +26,7 @@ export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
 export { CLOUDWATCH_METRICS, GRAFANA_DASHBOARD_FILES, PROMETHEUS_METRICS } from "./dashboards";
 export { type AlarmTargets, type Thresholds } from "./alarms";
 export { AdotCollector, type CollectorTargets, renderCollectorConfig } from "./collector";
+export { type EventAlert } from "./event-alerts";
 
 /** Service principals that publish to the alert topic: CloudWatch alarms and AWS Budgets. */
 export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
@@ -62,6 +64,8 @@ export interface MonitoringProps {
   readonly natGatewayIds?: readonly string[];
   /** Where the ADOT collector runs and what it scrapes; no collector without it. @default none */
   readonly collector?: CollectorTargets;
+  /** AWS events routed to the alert topic (e.g. database.eventAlerts: failed restore tests). @default none */
+  readonly eventAlerts?: readonly EventAlert[];
 }
 
 /**
@@ -74,6 +78,8 @@ export class Monitoring extends Construct {
   public readonly alertTopicArn: string;
   /** Alarm names by spec id. */
   public readonly alarmNames: Record<string, string> = {};
+  /** EventBridge rule names by event alert id. */
+  public readonly eventAlertRuleNames: Record<string, string>;
   public readonly dashboardName: string;
   public readonly prometheus: PrometheusWorkspace;
   public readonly grafana: Grafana;
@@ -95,22 +101,40 @@ export class Monitoring extends Construct {
       const sid = principal.startsWith("cloudwatch") ? "AllowCloudWatchAlarms" : "AllowBudgets";
       platform.key.allowService(sid, principal, PUBLISHER_KEY_ACTIONS);
     }
+    const context = StackContext.of(this);
+    const topicName = platform.name("alerts");
     const topic = new SnsTopic(this, "alerts", {
-      name: platform.name("alerts"),
+      name: topicName,
       displayName: `${namePrefix} alerts`,
       kmsMasterKeyId: platform.key.keyArn,
     });
+    const eventAlerts = new EventAlertRules(this, "event-alerts", {
+      namePrefix,
+      topicArn: topic.arn,
+      alerts: props.eventAlerts ?? [],
+    });
+    this.eventAlertRuleNames = eventAlerts.ruleNames;
+    if ((props.eventAlerts ?? []).length > 0)
+      // SNS does not pass aws:SourceAccount/SourceArn to KMS for EventBridge publishers, so the key
+      // statement is confined by SNS's encryption context instead: this topic only. The ARN is built
+      // from its name (the key cannot refer to the topic that refers to the key).
+      platform.key.allowService("AllowEventBridgeAlerts", "events.amazonaws.com", PUBLISHER_KEY_ACTIONS, {
+        StringEquals: {
+          "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:${context.region}:${context.accountId}:${topicName}`,
+        },
+      });
     new SnsTopicPolicy(this, "alerts-policy", {
       arn: topic.arn,
-      policy: policyDocument(
-        ALERT_PUBLISHERS.map((service) => ({
+      policy: policyDocument([
+        ...ALERT_PUBLISHERS.map((service) => ({
           sid: service.startsWith("cloudwatch") ? "CloudWatchAlarmsPublish" : "BudgetsPublish",
           principals: { Service: service },
           actions: ["SNS:Publish"],
           resources: [topic.arn],
-          conditions: { StringEquals: { "aws:SourceAccount": StackContext.of(this).accountId } },
+          conditions: { StringEquals: { "aws:SourceAccount": context.accountId } },
         })),
-      ),
+        ...eventAlerts.publishStatement(topic.arn),
+      ]),
     });
     props.alarmEmails.forEach((email, i) => {
       // Each address gets a confirmation e-mail; until it is confirmed the subscription stays pending.

@@ -37,6 +37,23 @@ function keyAdmits(key: TfResource, service: string, actions: readonly string[])
   return actions.every((a) => statements.some((s) => asList(s.Action).some((g) => actionAllows(g, a))));
 }
 
+/** True when a topic-policy statement of `topic` lets `service` publish. */
+function topicLetsPublish(stack: StackDoc, topic: TfResource, service: string): boolean {
+  return resourcesOf(stack, "aws_sns_topic_policy")
+    .filter((p) => references(p.values.arn, topic))
+    .flatMap((p) => parsePolicy(p.values.policy) ?? [])
+    .some(
+      (s) =>
+        s.Effect === "Allow" &&
+        typeof s.Principal === "object" &&
+        asList(s.Principal.Service as string | string[] | undefined).includes(service) &&
+        asList(s.Action).some((a) => a.toLowerCase() === "sns:publish"),
+    );
+}
+
+/** Condition keys SNS does not send to KMS for EventBridge publishers (SNS developer guide, key management). */
+const NOT_SENT_FOR_EVENTBRIDGE = /^aws:Source(Account|Arn)$/i;
+
 /** Topics alarms or budgets publish to. */
 function isAlertTopic(stack: StackDoc, topic: TfResource): boolean {
   return (
@@ -80,21 +97,39 @@ export const monitoringRules: Rule[] = [
       if (!key) return "kms_master_key_id does not refer to a key of this stack";
       const missing = ALERT_PUBLISHERS.filter((s) => !keyAdmits(key, s, PUBLISH_KEY_ACTIONS));
       if (missing.length > 0) return `key policy does not admit ${missing.join(", ")}`;
-      const policies = resourcesOf(stack, "aws_sns_topic_policy").filter((p) =>
-        references(p.values.arn, topic),
-      );
-      const statements = policies.flatMap((p) => parsePolicy(p.values.policy) ?? []);
-      const noPublish = ALERT_PUBLISHERS.filter(
-        (service) =>
-          !statements.some(
-            (s) =>
-              s.Effect === "Allow" &&
-              typeof s.Principal === "object" &&
-              asList(s.Principal.Service as string | string[] | undefined).includes(service) &&
-              asList(s.Action).some((a) => a.toLowerCase() === "sns:publish"),
-          ),
-      );
+      const noPublish = ALERT_PUBLISHERS.filter((service) => !topicLetsPublish(stack, topic, service));
       return noPublish.length === 0 || `topic policy does not let ${noPublish.join(", ")} publish`;
+    },
+  },
+  {
+    id: "AAI-MON-007",
+    description:
+      "An encrypted topic that EventBridge rules target admits events.amazonaws.com in its key policy (kms:Decrypt, kms:GenerateDataKey*, without aws:SourceAccount/aws:SourceArn conditions) and in its topic policy",
+    severity: "HIGH",
+    fix: "Route events through Monitoring eventAlerts: it confines the key statement by the topic's SNS encryption context (SNS sends EventBridge no source keys; the delivery would fail silently) and lets the rules publish.",
+    resourceTypes: ["aws_sns_topic"],
+    check: (topic, stack) => {
+      const targeted = resourcesOf(stack, "aws_cloudwatch_event_target").some((t) =>
+        references(t.values.arn, topic),
+      );
+      const key = keyReferencedBy(stack, topic.values.kms_master_key_id);
+      if (!targeted || !key) return NOT_APPLICABLE;
+      if (!keyAdmits(key, "events.amazonaws.com", PUBLISH_KEY_ACTIONS))
+        return "key policy does not admit events.amazonaws.com";
+      const unsent = (parsePolicy(key.values.policy) ?? [])
+        .filter(
+          (s) =>
+            typeof s.Principal === "object" &&
+            asList(s.Principal.Service as string | string[] | undefined).includes("events.amazonaws.com"),
+        )
+        .flatMap((s) => Object.values(s.Condition ?? {}).flatMap((c) => Object.keys(c as object)))
+        .filter((k) => NOT_SENT_FOR_EVENTBRIDGE.test(k));
+      if (unsent.length > 0)
+        return `the key's events.amazonaws.com statement requires ${unsent.join(", ")}, which SNS does not send for EventBridge`;
+      return (
+        topicLetsPublish(stack, topic, "events.amazonaws.com") ||
+        "topic policy does not let events.amazonaws.com publish"
+      );
     },
   },
   {

@@ -102,10 +102,21 @@ export function dataStatements({ arn, named }: DeployContext): PolicyStatement[]
         "backup:DeleteBackupPlan",
         "backup:CreateBackupSelection",
         "backup:DeleteBackupSelection",
+        "backup:CreateRestoreTestingPlan",
+        "backup:UpdateRestoreTestingPlan",
+        "backup:DeleteRestoreTestingPlan",
+        "backup:CreateRestoreTestingSelection",
+        "backup:UpdateRestoreTestingSelection",
+        "backup:DeleteRestoreTestingSelection",
         "backup:TagResource",
         "backup:UntagResource",
       ],
-      resources: [arn("backup", `backup-vault:${named}`), arn("backup", "backup-plan:*")],
+      resources: [
+        arn("backup", `backup-vault:${named}`),
+        arn("backup", "backup-plan:*"),
+        // Restore testing names allow no hyphens: the project's name with underscores.
+        arn("backup", `restore-testing-plan:${named.replace(/-/g, "_")}`),
+      ],
     },
     { sid: "BackupVaultStorage", actions: ["backup-storage:MountCapsule"], resources: ["*"] },
     {

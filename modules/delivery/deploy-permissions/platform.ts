@@ -118,6 +118,21 @@ export function platformStatements({
       resources: [arn("cloudwatch", `alarm:${named}`), `arn:aws:cloudwatch::${accountId}:dashboard/${named}`],
     },
     {
+      // Event alerts (Monitoring eventAlerts): rules on the default bus that target the alert topic.
+      sid: "EventAlertRules",
+      actions: [
+        "events:PutRule",
+        "events:DeleteRule",
+        "events:EnableRule",
+        "events:DisableRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource",
+        "events:UntagResource",
+      ],
+      resources: [arn("events", `rule/${named}`)],
+    },
+    {
       // Application Auto Scaling creates and deletes a target tracking policy's alarms itself (its
       // service-linked role, ServiceLinkedRoles above), but PutScalingPolicy and DeleteScalingPolicy
       // first check that the caller holds cloudwatch:PutMetricAlarm / DeleteAlarms / DescribeAlarms
