@@ -201,7 +201,7 @@ describe("ci.yml", () => {
     expect(plan[comment].env.COST).toBe("${{ steps.cost.outputs.file }}");
     expect(plan[comment].with.script).toMatch(/const body = `\$\{marker\}.*\$\{cost\}`/);
     const script = read("scripts/ci/cost.sh");
-    expect(script).toContain('node scripts/cost.mjs --stack "$stack" --markdown');
+    expect(script).toContain('node "$(dirname "$0")/../cost.mjs" --stack "$stack" --markdown');
     expect(script).toContain('--compare "$base/cdktf.out"');
   });
 

@@ -14,7 +14,7 @@ esac
 stack="$1"
 base="${2:-}"
 out="cost-$stack.md"
-estimate=(node scripts/cost.mjs --stack "$stack" --markdown)
+estimate=(node "$(dirname "$0")/../cost.mjs" --stack "$stack" --markdown)
 
 note=""
 if [ -n "$base" ] && [ -d "$base" ]; then
