@@ -3,8 +3,8 @@
  * (cdktf.out by default), optionally against another one (`--compare`), as text or Markdown.
  * docs/cost.md explains the figures.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ENVIRONMENT_NAMES } from "../../environments/registry";
 import { type StackDoc, loadStacks } from "../tfjson";
 import { estimateStack } from "./estimate";
 import { loadPriceTable, withPriceList } from "./prices";
@@ -67,13 +67,11 @@ export function parseCostArgs(argv: readonly string[]): CostOptions {
   };
 }
 
-/** Stacks in the app's order (cdktf's manifest.json: bootstrap, then the promotion order), else by name. */
-function appOrder(stacks: readonly StackDoc[], dir: string): StackDoc[] {
-  const manifest = join(dir, "manifest.json");
-  if (!existsSync(manifest)) return [...stacks];
-  const order = Object.keys(JSON.parse(readFileSync(manifest, "utf8")).stacks ?? {});
+/** Stacks in the app's order: bootstrap, the registered environments in promotion order, then any other by name. */
+function appOrder(stacks: readonly StackDoc[]): StackDoc[] {
+  const order: readonly string[] = ["bootstrap", ...ENVIRONMENT_NAMES];
   const rank = (s: StackDoc) => (order.includes(s.name) ? order.indexOf(s.name) : order.length);
-  return [...stacks].sort((a, b) => rank(a) - rank(b));
+  return [...stacks].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 function selectStacks(all: readonly StackDoc[], names: readonly string[], dir: string): StackDoc[] {
@@ -90,7 +88,7 @@ export function estimateDir(
   prices: PriceTable,
   stacks: readonly string[] = [],
 ): StackEstimate[] {
-  return selectStacks(appOrder(loadStacks(dir), dir), stacks, dir).map((s) =>
+  return selectStacks(appOrder(loadStacks(dir)), stacks, dir).map((s) =>
     estimateStack(s, prices, loadUsage(costDir, s.name)),
   );
 }
