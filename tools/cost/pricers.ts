@@ -329,31 +329,59 @@ function usageLine(
   return resources.length === 0 ? [] : [line(ctx, { ...spec, resources })];
 }
 
-const natGateways: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "VPC",
-    item: "NAT gateway hours",
-    quantity: count(resources, ctx) * hours(ctx),
-    priceId: "vpc:nat-gateway-hour",
-    resources,
-  }),
-  ...usageLine(ctx, resources, {
-    service: "VPC",
-    item: "NAT gateway data processed (GB)",
-    quantity: ctx.usage.nat.gbProcessed,
-    priceId: "vpc:nat-gateway-gb",
-  }),
-];
+/** A monthly usage figure: its item, price and quantity for `n` resources of the type. */
+interface UsageSpec {
+  readonly item: string;
+  readonly priceId: string;
+  readonly quantity: (usage: Usage, n: number) => number;
+}
 
-const elasticIps: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "VPC",
-    item: "Elastic IP public IPv4 hours",
-    quantity: count(resources, ctx) * hours(ctx),
-    priceId: "vpc:public-ipv4-hour",
-    resources,
-  }),
-];
+/** Usage lines, charged once per stack when it has resources of the type. */
+const usagePricer =
+  (service: string, ...usage: readonly UsageSpec[]): Pricer =>
+  (resources, ctx) =>
+    usage.flatMap((u) =>
+      usageLine(ctx, resources, {
+        service,
+        item: u.item,
+        priceId: u.priceId,
+        quantity: u.quantity(ctx.usage, count(resources, ctx)),
+      }),
+    );
+
+/** One line for the resources themselves (per month, or per hour with `hourly`), then usage lines. */
+const countPricer =
+  (
+    service: string,
+    own: { item: string; priceId: string; hourly?: boolean },
+    ...usage: readonly UsageSpec[]
+  ): Pricer =>
+  (resources, ctx) => [
+    line(ctx, {
+      service,
+      item: own.item,
+      quantity: count(resources, ctx) * (own.hourly ? hours(ctx) : 1),
+      priceId: own.priceId,
+      resources,
+    }),
+    ...usagePricer(service, ...usage)(resources, ctx),
+  ];
+
+const natGateways: Pricer = countPricer(
+  "VPC",
+  { item: "NAT gateway hours", priceId: "vpc:nat-gateway-hour", hourly: true },
+  {
+    item: "NAT gateway data processed (GB)",
+    priceId: "vpc:nat-gateway-gb",
+    quantity: (u) => u.nat.gbProcessed,
+  },
+);
+
+const elasticIps: Pricer = countPricer("VPC", {
+  item: "Elastic IP public IPv4 hours",
+  priceId: "vpc:public-ipv4-hour",
+  hourly: true,
+});
 
 const vpcEndpoints: Pricer = (resources, ctx) => {
   // Gateway endpoints (S3, DynamoDB) are free; interface endpoints bill per AZ (one ENI per subnet).
@@ -452,15 +480,7 @@ const alarms: Pricer = (resources, ctx) => {
   ];
 };
 
-const dashboards: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "CloudWatch",
-    item: "dashboards",
-    quantity: count(resources, ctx),
-    priceId: "cloudwatch:dashboard",
-    resources,
-  }),
-];
+const dashboards: Pricer = countPricer("CloudWatch", { item: "dashboards", priceId: "cloudwatch:dashboard" });
 
 /** Days a log group keeps events; "never expire" (0 or unset) is taken as a year. */
 const retentionDays = (r: TfResource): number => num(r.values.retention_in_days, 0) || 365;
@@ -485,46 +505,32 @@ const logGroups: Pricer = (resources, ctx) => {
 };
 
 // --- Security --------------------------------------------------------------------------------------
-const kmsKeys: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "KMS",
-    item: "customer managed keys",
-    quantity: count(resources, ctx),
-    priceId: "kms:key",
-    resources,
-  }),
-  ...usageLine(ctx, resources, {
-    service: "KMS",
-    item: "requests (10,000s)",
-    quantity: ctx.usage.kms.requestsTenThousands,
-    priceId: "kms:requests-10k",
-  }),
-];
+const kmsKeys: Pricer = countPricer(
+  "KMS",
+  { item: "customer managed keys", priceId: "kms:key" },
+  { item: "requests (10,000s)", priceId: "kms:requests-10k", quantity: (u) => u.kms.requestsTenThousands },
+);
 
-const secrets: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "Secrets Manager",
-    item: "secrets",
-    quantity: count(resources, ctx),
-    priceId: "secretsmanager:secret",
-    resources,
-  }),
-  ...usageLine(ctx, resources, {
-    service: "Secrets Manager",
+const secrets: Pricer = countPricer(
+  "Secrets Manager",
+  { item: "secrets", priceId: "secretsmanager:secret" },
+  {
     item: "API calls (10,000s)",
-    quantity: ctx.usage.secretsManager.apiCallsTenThousands,
     priceId: "secretsmanager:api-10k",
-  }),
-];
+    quantity: (u) => u.secretsManager.apiCallsTenThousands,
+  },
+);
 
 const webAcls: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "WAF",
-    item: "web ACLs",
-    quantity: count(resources, ctx),
-    priceId: "waf:web-acl",
-    resources,
-  }),
+  ...countPricer(
+    "WAF",
+    { item: "web ACLs", priceId: "waf:web-acl" },
+    {
+      item: "requests (millions)",
+      priceId: "waf:requests-million",
+      quantity: (u, n) => u.waf.requestsMillions * n,
+    },
+  )(resources, ctx),
   line(ctx, {
     service: "WAF",
     item: "rules and rule groups",
@@ -532,54 +538,34 @@ const webAcls: Pricer = (resources, ctx) => [
     priceId: "waf:rule",
     resources,
   }),
-  ...usageLine(ctx, resources, {
-    service: "WAF",
-    item: "requests (millions)",
-    quantity: ctx.usage.waf.requestsMillions * count(resources, ctx),
-    priceId: "waf:requests-million",
-  }),
 ];
 
 // --- Observability ---------------------------------------------------------------------------------
-const prometheusWorkspaces: Pricer = (resources, ctx) => {
-  const p = ctx.usage.prometheus;
-  const samples = p.activeSeries * ((hours(ctx) * 3600) / p.scrapeIntervalSeconds) * count(resources, ctx);
-  return [
-    ...usageLine(ctx, resources, {
-      service: "AMP",
-      item: "samples ingested (10 millions)",
-      quantity: samples / 1e7,
-      priceId: "amp:samples-10m",
-    }),
-    ...usageLine(ctx, resources, {
-      service: "AMP",
-      item: "metric storage (GB-months)",
-      quantity: p.storageGb * count(resources, ctx),
-      priceId: "amp:storage-gb",
-    }),
-    ...usageLine(ctx, resources, {
-      service: "AMP",
-      item: "query samples processed (billions)",
-      quantity: p.querySamplesBillions * count(resources, ctx),
-      priceId: "amp:query-billion-samples",
-    }),
-  ];
-};
+const prometheusWorkspaces: Pricer = usagePricer(
+  "AMP",
+  {
+    item: "samples ingested (10 millions)",
+    priceId: "amp:samples-10m",
+    quantity: (u, n) =>
+      (u.prometheus.activeSeries * ((u.hoursPerMonth * 3600) / u.prometheus.scrapeIntervalSeconds) * n) / 1e7,
+  },
+  {
+    item: "metric storage (GB-months)",
+    priceId: "amp:storage-gb",
+    quantity: (u, n) => u.prometheus.storageGb * n,
+  },
+  {
+    item: "query samples processed (billions)",
+    priceId: "amp:query-billion-samples",
+    quantity: (u, n) => u.prometheus.querySamplesBillions * n,
+  },
+);
 
-const grafanaWorkspaces: Pricer = (resources, ctx) => [
-  ...usageLine(ctx, resources, {
-    service: "Managed Grafana",
-    item: "editor licenses",
-    quantity: ctx.usage.grafana.editors * count(resources, ctx),
-    priceId: "grafana:editor",
-  }),
-  ...usageLine(ctx, resources, {
-    service: "Managed Grafana",
-    item: "viewer licenses",
-    quantity: ctx.usage.grafana.viewers * count(resources, ctx),
-    priceId: "grafana:viewer",
-  }),
-];
+const grafanaWorkspaces: Pricer = usagePricer(
+  "Managed Grafana",
+  { item: "editor licenses", priceId: "grafana:editor", quantity: (u, n) => u.grafana.editors * n },
+  { item: "viewer licenses", priceId: "grafana:viewer", quantity: (u, n) => u.grafana.viewers * n },
+);
 
 // --- Storage ---------------------------------------------------------------------------------------
 const buckets: Pricer = (resources, ctx) => {
@@ -624,50 +610,33 @@ const backupSelections: Pricer = (resources, ctx) => {
   ];
 };
 
-const ecrRepositories: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "ECR",
-    item: "image storage (GB-months)",
-    quantity: ctx.usage.ecr.gbStored * count(resources, ctx),
-    priceId: "ecr:storage-gb",
-    resources,
-  }),
-];
+const ecrRepositories: Pricer = usagePricer("ECR", {
+  item: "image storage (GB-months)",
+  priceId: "ecr:storage-gb",
+  quantity: (u, n) => u.ecr.gbStored * n,
+});
 
-const queues: Pricer = (resources, ctx) =>
-  usageLine(ctx, resources, {
-    service: "SQS",
-    item: "requests (millions)",
-    quantity: ctx.usage.sqs.requestsMillions,
-    priceId: "sqs:requests-million",
-  });
+const queues: Pricer = usagePricer("SQS", {
+  item: "requests (millions)",
+  priceId: "sqs:requests-million",
+  quantity: (u) => u.sqs.requestsMillions,
+});
 
 // --- Route 53 --------------------------------------------------------------------------------------
-const hostedZones: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "Route 53",
-    item: "hosted zones",
-    quantity: count(resources, ctx),
-    priceId: "route53:hosted-zone",
-    resources,
-  }),
-  ...usageLine(ctx, resources, {
-    service: "Route 53",
+const hostedZones: Pricer = countPricer(
+  "Route 53",
+  { item: "hosted zones", priceId: "route53:hosted-zone" },
+  {
     item: "queries (millions)",
-    quantity: ctx.usage.route53.queriesMillions,
     priceId: "route53:queries-million",
-  }),
-];
+    quantity: (u) => u.route53.queriesMillions,
+  },
+);
 
-const healthChecks: Pricer = (resources, ctx) => [
-  line(ctx, {
-    service: "Route 53",
-    item: "health checks",
-    quantity: count(resources, ctx),
-    priceId: "route53:health-check",
-    resources,
-  }),
-];
+const healthChecks: Pricer = countPricer("Route 53", {
+  item: "health checks",
+  priceId: "route53:health-check",
+});
 
 /** Every resource type that is billed, with its pricer. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
