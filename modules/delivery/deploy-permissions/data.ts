@@ -1,9 +1,39 @@
 import type { PolicyStatement } from "../../../lib/iam";
+import { PROJECT } from "../../../lib/naming";
 import type { DeployContext } from "./context";
 
-/** Data tiers and their keys: ElastiCache, KMS, S3, SQS, SNS, Secrets Manager, AWS Backup, ECR and SSM parameters. */
-export function dataStatements({ arn, named }: DeployContext): PolicyStatement[] {
+/**
+ * Data tiers and their keys: ElastiCache, KMS, S3, SQS, SNS, Secrets Manager, AWS Backup, ECR and SSM
+ * parameters; and the Cost Explorer anomaly detection that alerts the SNS topic (the platform group's
+ * policy is at IAM's size limit).
+ */
+export function dataStatements({ accountId, arn, named }: DeployContext): PolicyStatement[] {
   return [
+    {
+      // Cost Explorer's create actions have no resource type, so "*", and only for the project's tag
+      // (default_tags); ce:TagResource is authorized with the create, before the resource has tags.
+      sid: "CreateTaggedAnomalyDetection",
+      actions: ["ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription", "ce:TagResource"],
+      resources: ["*"],
+      conditions: { StringEquals: { "aws:RequestTag/Project": PROJECT } },
+    },
+    {
+      // Monitors and subscriptions are named by generated ids, not by name: the project's, by their tag.
+      sid: "AnomalyDetection",
+      actions: [
+        "ce:UpdateAnomalyMonitor",
+        "ce:DeleteAnomalyMonitor",
+        "ce:UpdateAnomalySubscription",
+        "ce:DeleteAnomalySubscription",
+        "ce:TagResource",
+        "ce:UntagResource",
+      ],
+      resources: [
+        `arn:aws:ce::${accountId}:anomalymonitor/*`,
+        `arn:aws:ce::${accountId}:anomalysubscription/*`,
+      ],
+      conditions: { StringEquals: { "aws:ResourceTag/Project": PROJECT } },
+    },
     {
       sid: "Cache",
       actions: [
