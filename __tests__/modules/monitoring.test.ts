@@ -703,6 +703,13 @@ describe("cost anomaly detection", () => {
 
 describe("monitoring policy rules", () => {
   const ids = monitoringRules.map((r) => r.id);
+  /** Breaks a stack: its key policies lose the statement `sid`. */
+  const withoutKeyStatement = (sid: string) => (s: any) =>
+    Object.values(s.resource.aws_kms_key).forEach((k: any) => {
+      const p = JSON.parse(k.policy);
+      p.Statement = p.Statement.filter((x: any) => x.Sid !== sid);
+      k.policy = JSON.stringify(p);
+    });
   const run = (json: Record<string, any>) => evaluate(stackDoc("test", json), monitoringRules, []);
 
   test("the construct passes every monitoring rule", () => {
@@ -723,15 +730,7 @@ describe("monitoring policy rules", () => {
       (s: any) =>
         Object.values(s.resource.aws_sns_topic).forEach((t: any) => (t.kms_master_key_id = "alias/aws/sns")),
     ],
-    [
-      "AAI-MON-001",
-      (s: any) =>
-        Object.values(s.resource.aws_kms_key).forEach((k: any) => {
-          const p = JSON.parse(k.policy);
-          p.Statement = p.Statement.filter((x: any) => x.Sid !== "AllowCloudWatchAlarms");
-          k.policy = JSON.stringify(p);
-        }),
-    ],
+    ["AAI-MON-001", withoutKeyStatement("AllowCloudWatchAlarms")],
     [
       "AAI-MON-001",
       (s: any) =>
@@ -785,15 +784,7 @@ describe("monitoring policy rules", () => {
           p.policy = JSON.stringify(doc);
         }),
     ],
-    [
-      "AAI-MON-007",
-      (s: any) =>
-        Object.values(s.resource.aws_kms_key).forEach((k: any) => {
-          const p = JSON.parse(k.policy);
-          p.Statement = p.Statement.filter((x: any) => x.Sid !== "AllowCostAnomalyDetection");
-          k.policy = JSON.stringify(p);
-        }),
-    ],
+    ["AAI-MON-007", withoutKeyStatement("AllowCostAnomalyDetection")],
   ])("%s fails when broken", (id, breakIt) => {
     const broken = structuredClone(stack);
     breakIt(broken);
