@@ -2,6 +2,12 @@ import type { PolicyStatement } from "../../../lib/iam";
 import { PROJECT } from "../../../lib/naming";
 import type { DeployContext } from "./context";
 
+/** This account's Cost Explorer anomaly monitors and subscriptions (global: no region in the ARN). */
+const anomalyDetectionArns = (accountId: string): string[] => [
+  `arn:aws:ce::${accountId}:anomalymonitor/*`,
+  `arn:aws:ce::${accountId}:anomalysubscription/*`,
+];
+
 /**
  * Data tiers and their keys: ElastiCache, KMS, S3, SQS, SNS, Secrets Manager, AWS Backup, ECR and SSM
  * parameters; and the Cost Explorer anomaly detection that alerts the SNS topic (the platform group's
@@ -11,9 +17,9 @@ export function dataStatements({ accountId, arn, named }: DeployContext): Policy
   return [
     {
       // Cost Explorer's create actions have no resource type, so "*", and only for the project's tag
-      // (default_tags); ce:TagResource is authorized with the create, before the resource has tags.
+      // (default_tags).
       sid: "CreateTaggedAnomalyDetection",
-      actions: ["ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription", "ce:TagResource"],
+      actions: ["ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription"],
       resources: ["*"],
       conditions: { StringEquals: { "aws:RequestTag/Project": PROJECT } },
     },
@@ -25,14 +31,16 @@ export function dataStatements({ accountId, arn, named }: DeployContext): Policy
         "ce:DeleteAnomalyMonitor",
         "ce:UpdateAnomalySubscription",
         "ce:DeleteAnomalySubscription",
-        "ce:TagResource",
         "ce:UntagResource",
       ],
-      resources: [
-        `arn:aws:ce::${accountId}:anomalymonitor/*`,
-        `arn:aws:ce::${accountId}:anomalysubscription/*`,
-      ],
+      resources: anomalyDetectionArns(accountId),
       conditions: { StringEquals: { "aws:ResourceTag/Project": PROJECT } },
+    },
+    {
+      // Tagging is authorized with the create, before the resource carries the Project tag.
+      sid: "TagAnomalyDetection",
+      actions: ["ce:TagResource"],
+      resources: anomalyDetectionArns(accountId),
     },
     {
       sid: "Cache",
