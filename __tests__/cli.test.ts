@@ -224,6 +224,7 @@ describe("scripts answer --help with a usage line and report bad input in one li
     ["scripts/ci/environments.mjs", node],
     ["scripts/ci/plan.sh", bash],
     ["scripts/ci/resolve-image-tag.sh", bash],
+    ["scripts/ci/cost.sh", bash],
   ] as const)("%s --help", (script, run) => {
     const r = run(script, "--help");
     expect([r.status, r.stderr]).toEqual([0, ""]);
@@ -239,6 +240,8 @@ describe("scripts answer --help with a usage line and report bad input in one li
     ["scripts/ci/plan.sh", [], bash],
     ["scripts/ci/plan.sh", ["no-such-stack"], bash],
     ["scripts/ci/resolve-image-tag.sh", ["/no/such/dir"], bash],
+    ["scripts/ci/cost.sh", [], bash],
+    ["scripts/ci/cost.sh", ["dev"], bash],
   ] as const)("%s %j: one line on stderr, non-zero exit", (script, args, run) => {
     const r = run(script, ...args);
     expect(r.status).not.toBe(0);

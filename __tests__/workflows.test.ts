@@ -194,6 +194,25 @@ describe("ci.yml", () => {
     expect(ci.jobs.plan.permissions["pull-requests"]).toBe("write");
   });
 
+  test("the plan comment carries the monthly cost estimate (and its difference from the base branch)", () => {
+    const plan = steps(ci.jobs.plan);
+    const at = (pred: (s: Record<string, any>) => boolean) => plan.findIndex(pred);
+    const stack = at((s) => s.uses === "./.github/actions/terraform-stack");
+    const base = at((s) => String(s.uses).startsWith("actions/checkout@") && s.with?.path === ".cost-base");
+    const cost = at((s) => s.id === "cost");
+    const comment = at((s) => String(s.uses).startsWith("actions/github-script@"));
+    expect([stack < cost, base < cost, cost < comment]).toEqual([true, true, true]);
+    expect(plan[base].with.ref).toBe("${{ github.event.pull_request.base.sha }}");
+    expect(plan[base].with["persist-credentials"]).toBe(false);
+    expect(plan[cost].run).toBe('bash scripts/ci/cost.sh "$STACK" .cost-base');
+    expect(plan[cost].env.STACK).toBe("${{ matrix.environment }}");
+    expect(plan[comment].env.COST).toBe("${{ steps.cost.outputs.file }}");
+    expect(plan[comment].with.script).toMatch(/const body = `\$\{marker\}.*\$\{cost\}`/);
+    const script = read("scripts/ci/cost.sh");
+    expect(script).toContain('node "$(dirname "$0")/../cost.mjs" --stack "$stack" --markdown');
+    expect(script).toContain('--compare "$base/cdktf.out"');
+  });
+
   test("validate job runs the Terraform gate with terraform installed, required, and the pinned provider", () => {
     const v = ci.jobs.validate;
     expect(steps(v).some((s) => String(s.uses).startsWith("hashicorp/setup-terraform@"))).toBe(true);

@@ -757,7 +757,12 @@ describe("Application construct", () => {
       {},
       /environment = "UPSTREAM": has a credential-like value/,
     ],
-    ["the latest tag", { imageTag: "latest" }, {}, /imageTag = "latest": must be an ECR tag .* other than "latest"/],
+    [
+      "the latest tag",
+      { imageTag: "latest" },
+      {},
+      /imageTag = "latest": must be an ECR tag .* other than "latest"/,
+    ],
     [
       "a bad Fargate pair",
       {},

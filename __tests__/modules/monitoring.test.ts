@@ -8,11 +8,14 @@ import {
   ALARM_PERIOD_SECONDS,
   BUDGET_NOTIFICATIONS,
   CLOUDWATCH_METRICS,
+  COST_ANOMALY_PUBLISHER,
   GRAFANA_DASHBOARD_FILES,
   Monitoring,
   type MonitoringProps,
   PROMETHEUS_METRICS,
+  anomalyThresholdUsd,
   redisMemberClusterIds,
+  tagMonitorSpecification,
 } from "../../modules/monitoring";
 import { buildProvisioningRequests, loadDashboards } from "../../modules/monitoring/grafana-provisioning";
 import { renderCollectorConfig } from "../../modules/monitoring/collector";
@@ -110,23 +113,25 @@ test("config fills every threshold with its default (environments/schema.ts)", (
 });
 
 describe("alerting", () => {
-  test("the topic is encrypted with the project CMK, whose policy admits CloudWatch and Budgets", () => {
+  test("the topic is encrypted with the project CMK, whose policy admits CloudWatch, Budgets and Cost Anomaly Detection", () => {
     const topic = byPath(stack, "aws_sns_topic", "monitoring/alerts");
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
     const statements = policyOf(valuesOf(stack, "aws_kms_key")[0]).Statement;
     for (const [sid, service] of [
       ["AllowCloudWatchAlarms", "cloudwatch.amazonaws.com"],
       ["AllowBudgets", "budgets.amazonaws.com"],
+      ["AllowCostAnomalyDetection", COST_ANOMALY_PUBLISHER],
     ]) {
       const s = statements.find((x: { Sid: string }) => x.Sid === sid);
       expect(s.Principal).toEqual({ Service: service });
       expect(s.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+      expect(s.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
     }
   });
 
-  test("the topic policy lets CloudWatch and Budgets publish from this account only", () => {
+  test("the topic policy lets CloudWatch, Budgets and Cost Anomaly Detection publish from this account only", () => {
     const policy = policyOf(valuesOf(stack, "aws_sns_topic_policy")[0]);
-    expect(policy.Statement).toHaveLength(2);
+    expect(policy.Statement).toHaveLength(3);
     for (const s of policy.Statement) {
       expect(s.Action).toBe("SNS:Publish");
       expect(s.Resource).toBe(topicRef);
@@ -135,6 +140,7 @@ describe("alerting", () => {
     expect(policy.Statement.map((s: { Principal: { Service: string } }) => s.Principal.Service)).toEqual([
       "cloudwatch.amazonaws.com",
       "budgets.amazonaws.com",
+      COST_ANOMALY_PUBLISHER,
     ]);
   });
 
@@ -757,8 +763,62 @@ describe("budget", () => {
   });
 });
 
+describe("cost anomaly detection", () => {
+  const monitor = byPath(stack, "aws_ce_anomaly_monitor", "monitoring/cost-anomalies/monitor");
+  const subscription = byPath(stack, "aws_ce_anomaly_subscription", "monitoring/cost-anomalies/subscription");
+
+  test("a CUSTOM monitor over the costs tagged Environment=<environment>", () => {
+    expect(monitor.monitor_type).toBe("CUSTOM");
+    expect(monitor.monitor_dimension).toBeUndefined();
+    expect(JSON.parse(monitor.monitor_specification).Tags).toEqual({
+      Key: "Environment",
+      MatchOptions: null,
+      Values: [props().environment],
+    });
+    expect(monitor.monitor_specification).toBe(tagMonitorSpecification("Environment", props().environment));
+  });
+
+  test("an IMMEDIATE subscription of that monitor publishes to the alert topic above a share of the budget", () => {
+    expect(subscription.frequency).toBe("IMMEDIATE");
+    expect(subscription.monitor_arn_list).toEqual([
+      `\${aws_ce_anomaly_monitor.${logicalName(stack, "aws_ce_anomaly_monitor", "monitoring/cost-anomalies/monitor")}.arn}`,
+    ]);
+    expect(subscription.subscriber).toEqual([{ type: "SNS", address: topicRef }]);
+    expect(subscription.threshold_expression.dimension).toEqual({
+      key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+      match_options: ["GREATER_THAN_OR_EQUAL"],
+      values: [String(anomalyThresholdUsd(props().monthlyBudgetUsd))],
+    });
+    // The topic policy must exist before AWS first tries to publish.
+    expect(subscription.depends_on).toEqual([
+      `aws_sns_topic_policy.${logicalName(stack, "aws_sns_topic_policy", "monitoring/alerts-policy")}`,
+    ]);
+  });
+
+  test("the threshold follows the budget, with a floor", () => {
+    expect(anomalyThresholdUsd(6000)).toBe(120);
+    expect(anomalyThresholdUsd(100)).toBe(10);
+    const small = synthMonitoring({ monthlyBudgetUsd: 200 });
+    expect(valuesOf(small, "aws_ce_anomaly_subscription")[0].threshold_expression.dimension.values).toEqual([
+      String(anomalyThresholdUsd(200)),
+    ]);
+  });
+
+  test.each(["dev", "staging", "prod"])("%s: the monitor covers that environment's tag", (name) => {
+    const [m] = valuesOf(synthAll()[name], "aws_ce_anomaly_monitor");
+    expect(JSON.parse(m.monitor_specification).Tags.Values).toEqual([name]);
+  });
+});
+
 describe("monitoring policy rules", () => {
   const ids = monitoringRules.map((r) => r.id);
+  /** Breaks a stack: its key policies lose the statement `sid`. */
+  const withoutKeyStatement = (sid: string) => (s: any) =>
+    Object.values(s.resource.aws_kms_key).forEach((k: any) => {
+      const p = JSON.parse(k.policy);
+      p.Statement = p.Statement.filter((x: any) => x.Sid !== sid);
+      k.policy = JSON.stringify(p);
+    });
   const run = (json: Record<string, any>) => evaluate(stackDoc("test", json), monitoringRules, []);
 
   test("the construct passes every monitoring rule", () => {
@@ -779,15 +839,7 @@ describe("monitoring policy rules", () => {
       (s: any) =>
         Object.values(s.resource.aws_sns_topic).forEach((t: any) => (t.kms_master_key_id = "alias/aws/sns")),
     ],
-    [
-      "AAI-MON-001",
-      (s: any) =>
-        Object.values(s.resource.aws_kms_key).forEach((k: any) => {
-          const p = JSON.parse(k.policy);
-          p.Statement = p.Statement.filter((x: any) => x.Sid !== "AllowCloudWatchAlarms");
-          k.policy = JSON.stringify(p);
-        }),
-    ],
+    ["AAI-MON-001", withoutKeyStatement("AllowCloudWatchAlarms")],
     [
       "AAI-MON-001",
       (s: any) =>
@@ -827,6 +879,21 @@ describe("monitoring policy rules", () => {
           b.notification[0].subscriber_sns_topic_arns.push("arn:aws:sns:us-east-2:123456789012:other"),
         ),
     ],
+    [
+      "AAI-MON-008",
+      (s: any) =>
+        Object.values(s.resource.aws_ce_anomaly_subscription).forEach((x: any) => (x.frequency = "DAILY")),
+    ],
+    [
+      "AAI-MON-008",
+      (s: any) =>
+        Object.values(s.resource.aws_sns_topic_policy).forEach((p: any) => {
+          const doc = JSON.parse(p.policy);
+          doc.Statement = doc.Statement.filter((x: any) => x.Principal.Service !== COST_ANOMALY_PUBLISHER);
+          p.policy = JSON.stringify(doc);
+        }),
+    ],
+    ["AAI-MON-008", withoutKeyStatement("AllowCostAnomalyDetection")],
   ])("%s fails when broken", (id, breakIt) => {
     const broken = structuredClone(stack);
     breakIt(broken);

@@ -205,6 +205,7 @@ describe("deploy permissions", () => {
       [
         "BackupVaultStorage",
         "CreateHostedZones",
+        "CreateTaggedAnomalyDetection",
         "CreateTaggedKeysAndCertificates",
         "GrafanaIdentityCenter",
         "LogDeliveryAndResourcePolicies",
@@ -212,8 +213,10 @@ describe("deploy permissions", () => {
         "TaskDefinitions",
       ].sort(),
     );
-    const creates = allowed.find((s) => s.Sid === "CreateTaggedKeysAndCertificates")!;
-    expect(creates.Condition).toEqual({ StringEquals: { "aws:RequestTag/Project": "air-applied-ai" } });
+    for (const sid of ["CreateTaggedKeysAndCertificates", "CreateTaggedAnomalyDetection"])
+      expect(allowed.find((s) => s.Sid === sid)!.Condition).toEqual({
+        StringEquals: { "aws:RequestTag/Project": "air-applied-ai" },
+      });
   });
 
   test("IAM: only air-applied-ai* roles, only known AWS managed policies, PassRole only to the stacks' services", () => {
@@ -257,6 +260,7 @@ describe("deploy permissions", () => {
       [/^aws_secretsmanager_/, "secretsmanager"],
       [/^aws_backup_/, "backup"],
       [/^aws_budgets_/, "budgets"],
+      [/^aws_ce_/, "ce"],
       [/^aws_prometheus_/, "aps"],
       [/^aws_grafana_/, "grafana"],
       [/^aws_ecs_/, "ecs"],

@@ -15,6 +15,7 @@ import {
   isPercentile,
 } from "./alarms";
 import { CostBudget } from "./budget";
+import { COST_ANOMALY_PUBLISHER, CostAnomalyDetection } from "./cost-anomaly";
 import { buildCloudWatchDashboard } from "./dashboards";
 import { Grafana, type GrafanaAuthentication } from "./grafana";
 import { AdotCollector, type CollectorTargets } from "./collector";
@@ -23,13 +24,21 @@ import { PrometheusWorkspace } from "./prometheus";
 
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
 export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
+export { COST_ANOMALY_PUBLISHER, anomalyThresholdUsd, tagMonitorSpecification } from "./cost-anomaly";
 export { CLOUDWATCH_METRICS, GRAFANA_DASHBOARD_FILES, PROMETHEUS_METRICS } from "./dashboards";
 export { type AlarmTargets, type Thresholds } from "./alarms";
 export { AdotCollector, type CollectorTargets, renderCollectorConfig } from "./collector";
 export { type EventAlert } from "./event-alerts";
 
-/** Service principals that publish to the alert topic: CloudWatch alarms and AWS Budgets. */
-export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
+/**
+ * Service principals that publish to the alert topic (CloudWatch alarms, AWS Budgets, Cost Anomaly
+ * Detection), with the Sids of their key-policy and topic-policy statements.
+ */
+export const ALERT_PUBLISHERS = {
+  "cloudwatch.amazonaws.com": { keySid: "AllowCloudWatchAlarms", topicSid: "CloudWatchAlarmsPublish" },
+  "budgets.amazonaws.com": { keySid: "AllowBudgets", topicSid: "BudgetsPublish" },
+  [COST_ANOMALY_PUBLISHER]: { keySid: "AllowCostAnomalyDetection", topicSid: "CostAnomalyDetectionPublish" },
+} as const;
 /** What a publisher needs from the topic's CMK (an AWS-managed key such as alias/aws/sns cannot grant it). */
 const PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -71,7 +80,8 @@ export interface MonitoringProps {
 /**
  * The seed's Monitoring & Logging and Cost Monitoring: an encrypted alert topic with e-mail
  * subscriptions, the alarm pack (1-minute periods, ALARM and OK to the topic), a CloudWatch dashboard,
- * an AMP workspace with its ADOT collector, a Managed Grafana workspace, and a monthly cost budget.
+ * an AMP workspace with its ADOT collector, a Managed Grafana workspace, a monthly cost budget and
+ * Cost Explorer anomaly detection.
  * Log groups are created by each tier through EncryptedLogGroup (CMK, the config's retention).
  */
 export class Monitoring extends Construct {
@@ -85,6 +95,8 @@ export class Monitoring extends Construct {
   public readonly grafana: Grafana;
   public readonly collector?: AdotCollector;
   public readonly budgetName: string;
+  /** Cost Explorer anomaly monitor and subscription (alerts the topic). */
+  public readonly costAnomalies: CostAnomalyDetection;
   /** Values for the Grafana dashboards' variables (scripts/provision-grafana.mjs). */
   public readonly grafanaVariables: Record<string, string>;
   /** Root outputs: alert_topic_arn, cloudwatch_dashboard_name, prometheus_endpoint, grafana_endpoint, grafana_dashboard_variables. */
@@ -97,10 +109,8 @@ export class Monitoring extends Construct {
     const namePrefix = platform.namePrefix;
 
     // --- Alert topic ------------------------------------------------------------------------------
-    for (const principal of ALERT_PUBLISHERS) {
-      const sid = principal.startsWith("cloudwatch") ? "AllowCloudWatchAlarms" : "AllowBudgets";
-      platform.key.allowService(sid, principal, PUBLISHER_KEY_ACTIONS);
-    }
+    for (const [principal, { keySid }] of Object.entries(ALERT_PUBLISHERS))
+      platform.key.allowService(keySid, principal, PUBLISHER_KEY_ACTIONS);
     const context = StackContext.of(this);
     const topicName = platform.name("alerts");
     const topic = new SnsTopic(this, "alerts", {
@@ -123,11 +133,11 @@ export class Monitoring extends Construct {
           "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:${context.region}:${context.accountId}:${topicName}`,
         },
       });
-    new SnsTopicPolicy(this, "alerts-policy", {
+    const topicPolicy = new SnsTopicPolicy(this, "alerts-policy", {
       arn: topic.arn,
       policy: policyDocument([
-        ...ALERT_PUBLISHERS.map((service) => ({
-          sid: service.startsWith("cloudwatch") ? "CloudWatchAlarmsPublish" : "BudgetsPublish",
+        ...Object.entries(ALERT_PUBLISHERS).map(([service, { topicSid }]) => ({
+          sid: topicSid,
           principals: { Service: service },
           actions: ["SNS:Publish"],
           resources: [topic.arn],
@@ -194,6 +204,13 @@ export class Monitoring extends Construct {
       monthlyLimitUsd: props.monthlyBudgetUsd,
       topicArn: topic.arn,
     }).budgetName;
+    this.costAnomalies = new CostAnomalyDetection(this, "cost-anomalies", {
+      name: platform.name("cost-anomalies"),
+      environment: props.environment,
+      monthlyBudgetUsd: props.monthlyBudgetUsd,
+      topicArn: topic.arn,
+      dependsOn: [topicPolicy],
+    });
 
     this.grafanaVariables = {
       load_balancer: props.alb?.arnSuffix ?? "",

@@ -50,6 +50,8 @@ const RESOURCE_WILDCARD_ONLY = new Set([
   "sso:GetSharedSsoConfiguration",
   "ecs:RegisterTaskDefinition",
   "ecs:DeregisterTaskDefinition",
+  "ce:CreateAnomalyMonitor",
+  "ce:CreateAnomalySubscription",
   // Workload permissions boundary (modules/delivery/boundary.ts): what the AWS managed policies of the
   // Qdrant host and backup roles call without resource-level permissions (SSM agent messaging, EC2 reads).
   "ec2:DescribeSnapshots",

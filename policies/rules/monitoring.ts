@@ -1,4 +1,5 @@
 import {
+  type CheckResult,
   NOT_APPLICABLE,
   type Rule,
   type StackDoc,
@@ -13,6 +14,8 @@ import {
 /** What a service publishing to an encrypted topic needs from its key (constraint 40). */
 const PUBLISH_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
 const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"];
+/** The service principal Cost Anomaly Detection publishes to SNS as. */
+const COST_ANOMALY_PUBLISHER = "costalerts.amazonaws.com";
 const PERIOD = 60;
 
 /** The aws_kms_key the value refers to (by Terraform reference), if any. */
@@ -37,18 +40,36 @@ function keyAdmits(key: TfResource, service: string, actions: readonly string[])
   return actions.every((a) => statements.some((s) => asList(s.Action).some((g) => actionAllows(g, a))));
 }
 
-/** True when a topic-policy statement of `topic` lets `service` publish. */
-function topicLetsPublish(stack: StackDoc, topic: TfResource, service: string): boolean {
-  return resourcesOf(stack, "aws_sns_topic_policy")
+/** True when a topic policy of `topic` lets `service` publish to it. */
+function topicAdmits(stack: StackDoc, topic: TfResource, service: string): boolean {
+  const statements = resourcesOf(stack, "aws_sns_topic_policy")
     .filter((p) => references(p.values.arn, topic))
-    .flatMap((p) => parsePolicy(p.values.policy) ?? [])
-    .some(
-      (s) =>
-        s.Effect === "Allow" &&
-        typeof s.Principal === "object" &&
-        asList(s.Principal.Service as string | string[] | undefined).includes(service) &&
-        asList(s.Action).some((a) => a.toLowerCase() === "sns:publish"),
-    );
+    .flatMap((p) => parsePolicy(p.values.policy) ?? []);
+  return statements.some(
+    (s) =>
+      s.Effect === "Allow" &&
+      typeof s.Principal === "object" &&
+      asList(s.Principal.Service as string | string[] | undefined).includes(service) &&
+      asList(s.Action).some((a) => a.toLowerCase() === "sns:publish"),
+  );
+}
+
+/** Why Cost Anomaly Detection cannot alert an SNS subscriber of `subscription`, or true. */
+function anomalySubscriptionProblem(subscription: TfResource, stack: StackDoc): CheckResult {
+  const sns = blocks(subscription.values.subscriber).filter((s) => s.type === "SNS");
+  if (sns.length === 0) return NOT_APPLICABLE;
+  if (subscription.values.frequency !== "IMMEDIATE")
+    return `frequency is ${subscription.values.frequency}: SNS subscribers need IMMEDIATE`;
+  for (const subscriber of sns) {
+    const topic = resourcesOf(stack, "aws_sns_topic").find((t) => references(subscriber.address, t));
+    if (!topic) continue; // a topic of another stack: nothing to check here
+    if (!topicAdmits(stack, topic, COST_ANOMALY_PUBLISHER))
+      return `topic policy of ${topic.address} does not let ${COST_ANOMALY_PUBLISHER} publish`;
+    const key = keyReferencedBy(stack, topic.values.kms_master_key_id);
+    if (key && !keyAdmits(key, COST_ANOMALY_PUBLISHER, PUBLISH_KEY_ACTIONS))
+      return `key policy of ${key.address} does not admit ${COST_ANOMALY_PUBLISHER}`;
+  }
+  return true;
 }
 
 /** Condition keys SNS does not send to KMS for EventBridge publishers (SNS developer guide, key management). */
@@ -97,7 +118,7 @@ export const monitoringRules: Rule[] = [
       if (!key) return "kms_master_key_id does not refer to a key of this stack";
       const missing = ALERT_PUBLISHERS.filter((s) => !keyAdmits(key, s, PUBLISH_KEY_ACTIONS));
       if (missing.length > 0) return `key policy does not admit ${missing.join(", ")}`;
-      const noPublish = ALERT_PUBLISHERS.filter((service) => !topicLetsPublish(stack, topic, service));
+      const noPublish = ALERT_PUBLISHERS.filter((service) => !topicAdmits(stack, topic, service));
       return noPublish.length === 0 || `topic policy does not let ${noPublish.join(", ")} publish`;
     },
   },
@@ -127,7 +148,7 @@ export const monitoringRules: Rule[] = [
       if (unsent.length > 0)
         return `the key's events.amazonaws.com statement requires ${unsent.join(", ")}, which SNS does not send for EventBridge`;
       return (
-        topicLetsPublish(stack, topic, "events.amazonaws.com") ||
+        topicAdmits(stack, topic, "events.amazonaws.com") ||
         "topic policy does not let events.amazonaws.com publish"
       );
     },
@@ -208,5 +229,14 @@ export const monitoringRules: Rule[] = [
         `notification ${bad} has ${asList(notifications[bad].subscriber_sns_topic_arns).length} SNS subscribers`
       );
     },
+  },
+  {
+    id: "AAI-MON-008",
+    description:
+      "A Cost Anomaly Detection subscription with an SNS subscriber is IMMEDIATE, and the topic's policy and key admit costalerts.amazonaws.com",
+    severity: "MEDIUM",
+    fix: "Use frequency IMMEDIATE (DAILY/WEEKLY are e-mail only); Monitoring adds the topic and key statements.",
+    resourceTypes: ["aws_ce_anomaly_subscription"],
+    check: anomalySubscriptionProblem,
   },
 ];

@@ -1,9 +1,47 @@
 import type { PolicyStatement } from "../../../lib/iam";
+import { PROJECT } from "../../../lib/naming";
 import type { DeployContext } from "./context";
 
-/** Data tiers and their keys: ElastiCache, KMS, S3, SQS, SNS, Secrets Manager, AWS Backup, ECR and SSM parameters. */
-export function dataStatements({ arn, named }: DeployContext): PolicyStatement[] {
+/** This account's Cost Explorer anomaly monitors and subscriptions (global: no region in the ARN). */
+const anomalyDetectionArns = (accountId: string): string[] => [
+  `arn:aws:ce::${accountId}:anomalymonitor/*`,
+  `arn:aws:ce::${accountId}:anomalysubscription/*`,
+];
+
+/**
+ * Data tiers and their keys: ElastiCache, KMS, S3, SQS, SNS, Secrets Manager, AWS Backup, ECR and SSM
+ * parameters; and the Cost Explorer anomaly detection that alerts the SNS topic (the platform group's
+ * policy is at IAM's size limit).
+ */
+export function dataStatements({ accountId, arn, named }: DeployContext): PolicyStatement[] {
   return [
+    {
+      // Cost Explorer's create actions have no resource type, so "*", and only for the project's tag
+      // (default_tags).
+      sid: "CreateTaggedAnomalyDetection",
+      actions: ["ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription"],
+      resources: ["*"],
+      conditions: { StringEquals: { "aws:RequestTag/Project": PROJECT } },
+    },
+    {
+      // Monitors and subscriptions are named by generated ids, not by name: the project's, by their tag.
+      sid: "AnomalyDetection",
+      actions: [
+        "ce:UpdateAnomalyMonitor",
+        "ce:DeleteAnomalyMonitor",
+        "ce:UpdateAnomalySubscription",
+        "ce:DeleteAnomalySubscription",
+        "ce:UntagResource",
+      ],
+      resources: anomalyDetectionArns(accountId),
+      conditions: { StringEquals: { "aws:ResourceTag/Project": PROJECT } },
+    },
+    {
+      // Tagging is authorized with the create, before the resource carries the Project tag.
+      sid: "TagAnomalyDetection",
+      actions: ["ce:TagResource"],
+      resources: anomalyDetectionArns(accountId),
+    },
     {
       sid: "Cache",
       actions: [
