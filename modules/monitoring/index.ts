@@ -19,6 +19,7 @@ import { buildCloudWatchDashboard } from "./dashboards";
 import { Grafana, type GrafanaAuthentication } from "./grafana";
 import { AdotCollector, type CollectorTargets } from "./collector";
 import { PrometheusWorkspace } from "./prometheus";
+import { AMP_ALERT_PUBLISHER, AMP_TOPIC_ACTIONS, QdrantClusterAlerts } from "./qdrant-cluster";
 
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
 export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
@@ -74,6 +75,8 @@ export class Monitoring extends Construct {
   public readonly alertTopicArn: string;
   /** Alarm names by spec id. */
   public readonly alarmNames: Record<string, string> = {};
+  /** The EC2 status-check alarm of every Qdrant node, node 0 first (Database.routeByHealth). */
+  public readonly qdrantStatusAlarmNames: string[] = [];
   public readonly dashboardName: string;
   public readonly prometheus: PrometheusWorkspace;
   public readonly grafana: Grafana;
@@ -95,6 +98,10 @@ export class Monitoring extends Construct {
       const sid = principal.startsWith("cloudwatch") ? "AllowCloudWatchAlarms" : "AllowBudgets";
       platform.key.allowService(sid, principal, PUBLISHER_KEY_ACTIONS);
     }
+    // A Qdrant cluster's health rules alert through AMP's alert manager, which publishes to this topic.
+    const qdrantCluster = props.qdrant?.cluster;
+    if (qdrantCluster)
+      platform.key.allowService("AllowAmpAlerts", AMP_ALERT_PUBLISHER, PUBLISHER_KEY_ACTIONS);
     const topic = new SnsTopic(this, "alerts", {
       name: platform.name("alerts"),
       displayName: `${namePrefix} alerts`,
@@ -102,15 +109,26 @@ export class Monitoring extends Construct {
     });
     new SnsTopicPolicy(this, "alerts-policy", {
       arn: topic.arn,
-      policy: policyDocument(
-        ALERT_PUBLISHERS.map((service) => ({
+      policy: policyDocument([
+        ...ALERT_PUBLISHERS.map((service) => ({
           sid: service.startsWith("cloudwatch") ? "CloudWatchAlarmsPublish" : "BudgetsPublish",
           principals: { Service: service },
           actions: ["SNS:Publish"],
           resources: [topic.arn],
           conditions: { StringEquals: { "aws:SourceAccount": StackContext.of(this).accountId } },
         })),
-      ),
+        ...(qdrantCluster
+          ? [
+              {
+                sid: "AmpAlertManagerPublish",
+                principals: { Service: AMP_ALERT_PUBLISHER },
+                actions: AMP_TOPIC_ACTIONS,
+                resources: [topic.arn],
+                conditions: { StringEquals: { "aws:SourceAccount": StackContext.of(this).accountId } },
+              },
+            ]
+          : []),
+      ]),
     });
     props.alarmEmails.forEach((email, i) => {
       // Each address gets a confirmation e-mail; until it is confirmed the subscription stays pending.
@@ -138,6 +156,7 @@ export class Monitoring extends Construct {
         alarmArgs(namePrefix, spec, topic.arn),
       );
       this.alarmNames[spec.id] = alarm.alarmName;
+      if (spec.family === "qdrant-status") this.qdrantStatusAlarmNames.push(alarm.alarmName);
     }
 
     // --- CloudWatch dashboard ---------------------------------------------------------------------
@@ -149,6 +168,12 @@ export class Monitoring extends Construct {
 
     // --- Prometheus, collector, Grafana -----------------------------------------------------------
     this.prometheus = new PrometheusWorkspace(this, "prometheus", { platform });
+    if (qdrantCluster)
+      new QdrantClusterAlerts(this, "qdrant-cluster", {
+        workspace: this.prometheus,
+        topicArn: topic.arn,
+        ...qdrantCluster,
+      });
     if (props.collector) {
       this.collector = new AdotCollector(this, "collector", {
         platform,

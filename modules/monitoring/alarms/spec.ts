@@ -77,6 +77,13 @@ export interface AlarmSpec {
   readonly math?: { readonly expression: string; readonly label: string; readonly metrics: MathMetric[] };
 }
 
+/** One Qdrant host: its instance and the CWAgent dimensions of its memory and data-volume disk metrics. */
+export interface QdrantHostTarget {
+  readonly instanceId: string;
+  readonly memoryDimensions: Record<string, string>;
+  readonly diskDimensions: Record<string, string>;
+}
+
 /** Identifiers of the tiers the alarms watch (plain values: the other modules' public attributes). */
 export interface AlarmTargets {
   /** ALB and target group ARN suffixes (the CloudWatch dimension values). */
@@ -93,13 +100,14 @@ export interface AlarmTargets {
   readonly ecs?: { readonly clusterName: string; readonly serviceName: string };
   /** ElastiCache member cluster ids: `<replication-group-id>-001`, `-002`, ... */
   readonly redis?: { readonly replicationGroupId: string; readonly memberClusterIds: readonly string[] };
-  /** Qdrant host and the CWAgent dimensions of its memory and data-volume disk metrics. */
-  readonly qdrant?: {
-    readonly instanceId: string;
-    readonly memoryDimensions: Record<string, string>;
-    readonly diskDimensions: Record<string, string>;
+  /** Qdrant host (node 0) and the CWAgent dimensions of its memory and data-volume disk metrics. */
+  readonly qdrant?: QdrantHostTarget & {
     /** @default "CWAgent" */
     readonly agentNamespace?: string;
+    /** A cluster's nodes 1..n-1, each with node 0's alarms (ids `qdrant-<i>-...`). @default none */
+    readonly otherNodes?: readonly QdrantHostTarget[];
+    /** A cluster's size and replication factor (the AMP cluster-health rules). @default none (one node) */
+    readonly cluster?: { readonly nodes: number; readonly replicationFactor: number };
   };
   readonly queue?: { readonly queueName: string; readonly dlqName: string };
   readonly natGatewayIds?: readonly string[];

@@ -1,0 +1,36 @@
+import type { EnvironmentInput } from "./schema";
+import { staging } from "./staging";
+
+/**
+ * Test environments: never registered in environments/registry.ts, never deployed, never in
+ * `npm run synth`. The Terraform gate synthesizes, validates and offline-plans each next to the real
+ * stacks, and jest runs the policy pack on each, so a topology no real environment uses yet (a Qdrant
+ * cluster) is proven before anyone turns it on.
+ */
+
+/**
+ * staging's settings in three AZs (three private subnets), with a three-node Qdrant cluster: one node per
+ * AZ, so losing any one AZ keeps the Raft majority. Options of other tiers go in this same object.
+ */
+export const clusterFixture: EnvironmentInput = {
+  ...staging,
+  name: "fixture",
+  costCenter: "air-applied-ai-fixture",
+  network: {
+    vpcCidr: "10.20.0.0/16",
+    availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"],
+    publicSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"],
+    privateSubnetCidrs: ["10.20.11.0/24", "10.20.12.0/24", "10.20.13.0/24"],
+    natGateways: "one-per-az",
+    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+  },
+  database: { instanceType: "r6g.large", dataVolumeSizeGiB: 200, nodes: 3 },
+  loadBalancer: {
+    domainName: "api.fixture.air-applied-ai.com",
+    hostedZoneName: "fixture.air-applied-ai.com",
+    deletionProtection: true,
+  },
+};
+
+/** Every fixture by name (its stack's name). */
+export const FIXTURE_INPUTS = { fixture: clusterFixture } as const;
