@@ -310,7 +310,7 @@ function describeRemovals(results: readonly StackResult[]): string {
 }
 
 /** " +1 fixture (fixture: validated, planned, 300 resources)": test environments, apart from the real stacks. */
-function describeFixtures(fixtures: readonly StackResult[]): string {
+export function describeFixtures(fixtures: readonly StackResult[]): string {
   if (fixtures.length === 0) return "";
   const each = fixtures.map(
     (r) =>
