@@ -241,6 +241,26 @@ describe("Qdrant cluster (database.nodes = 3)", () => {
     }
   });
 
+  test("every node can create a collection with the cluster's defaults; outputs list them and the nodes", () => {
+    for (const s of scripts)
+      expect(s).toContain("shard_number: 6, replication_factor: 2, write_consistency_factor: 1}'");
+    expect(scripts[0]).toContain("cat > /usr/local/bin/qdrant-create-collection <<'SCRIPT'");
+    expect(db.outputs.qdrant_collection_defaults.value).toEqual({
+      shard_number: 6,
+      replication_factor: 2,
+      write_consistency_factor: 1,
+    });
+    expect((db.outputs.qdrant_nodes.value as { hostname: string }[]).map((n) => n.hostname)).toEqual(
+      nodes.map((i) => `qdrant-${i}.${ZONE}`),
+    );
+    const custom = synthScope(
+      build({ nodes: 5, cluster: { replicationFactor: 3, writeConsistencyFactor: 2, shardNumber: 5 } }),
+    );
+    expect(valuesOf(custom, "aws_instance")[4].user_data).toContain(
+      "shard_number: 5, replication_factor: 3, write_consistency_factor: 2}'",
+    );
+  });
+
   test("alarm targets: node 0 as before, nodes 1..2 as otherNodes, node count and replication factor", () => {
     expect(db.alarmTargets.otherNodes).toHaveLength(2);
     expect(db.alarmTargets.cluster).toEqual({ nodes: 3, replicationFactor: 2 });
@@ -304,6 +324,6 @@ describe("Qdrant cluster settings and placement", () => {
     ]);
     const instance = valuesOf(one, "aws_instance")[0];
     expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
-    expect(instance.user_data).not.toMatch(/6335|CLUSTER|qdrant-start/);
+    expect(instance.user_data).not.toMatch(/6335|CLUSTER|qdrant-start|create-collection/);
   });
 });

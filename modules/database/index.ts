@@ -175,7 +175,9 @@ export class Database extends Construct implements IConnectable {
             snapshotPrefix: prefix,
             snapshotTimeUtc: props.snapshotTimeUtc,
             snapshotRetentionDays: props.snapshotRetentionDays,
-            cluster: clustered ? { nodeIndex: index, nodeHostnames: hostnames } : undefined,
+            cluster: clustered
+              ? { nodeIndex: index, nodeHostnames: hostnames, collectionDefaults: this.clusterSettings! }
+              : undefined,
           }),
       }),
     );
@@ -260,6 +262,28 @@ export class Database extends Construct implements IConnectable {
         value: this.apiKeySecretArn,
         description: "Secrets Manager ARN of the Qdrant API key (sent in the api-key header)",
       },
+      // A cluster only (one node's outputs stay the seed's): what the runbook's commands read.
+      ...(clustered
+        ? {
+            qdrant_nodes: {
+              value: this.nodes.map((n) => ({
+                hostname: n.hostname,
+                instance_id: n.instanceId,
+                data_volume_id: n.dataVolumeId,
+                availability_zone: n.availabilityZone,
+              })),
+              description: "Qdrant cluster nodes, node 0 first: private name, instance, data volume, AZ",
+            },
+            qdrant_collection_defaults: {
+              value: {
+                shard_number: this.clusterSettings!.shardNumber,
+                replication_factor: this.clusterSettings!.replicationFactor,
+                write_consistency_factor: this.clusterSettings!.writeConsistencyFactor,
+              },
+              description: "Collection settings for this cluster (qdrant-create-collection on any node)",
+            },
+          }
+        : {}),
     };
   }
 

@@ -8,7 +8,7 @@
  * into a literal "${" (used once, by the CloudWatch agent's own placeholder).
  */
 import { REGION } from "../../lib/naming";
-import { QDRANT_P2P_PORT } from "./cluster";
+import { QDRANT_P2P_PORT, type QdrantClusterSettings } from "./cluster";
 
 /** Where the data volume is mounted on the host. */
 export const QDRANT_DATA_MOUNT = "/var/lib/qdrant";
@@ -48,8 +48,15 @@ export interface QdrantUserDataProps {
   readonly snapshotTimeUtc: string;
   /** Days S3 snapshot copies are kept; older ones are deleted by the snapshot job. */
   readonly snapshotRetentionDays: number;
-  /** Distributed mode: this node's index and every node's private DNS name, node 0 first. @default one node */
-  readonly cluster?: { readonly nodeIndex: number; readonly nodeHostnames: readonly string[] };
+  /**
+   * Distributed mode: this node's index, every node's private DNS name (node 0 first), and the collection
+   * defaults `qdrant-create-collection` applies. @default one node
+   */
+  readonly cluster?: {
+    readonly nodeIndex: number;
+    readonly nodeHostnames: readonly string[];
+    readonly collectionDefaults: QdrantClusterSettings;
+  };
 }
 
 /** UID/GID the `-unprivileged` Qdrant image runs as (qdrant Dockerfile: USER_ID=1000). */
@@ -262,7 +269,7 @@ done
  *   cluster next to a live one. Other nodes wait for a peer (up to 15 minutes, then systemd retries).
  */
 function clusterStart(p: QdrantUserDataProps, image: string): string {
-  const { nodeIndex, nodeHostnames } = p.cluster!;
+  const { nodeIndex, nodeHostnames, collectionDefaults: d } = p.cluster!;
   const self = `http://${nodeHostnames[nodeIndex]}:${QDRANT_P2P_PORT}`;
   const peers = nodeHostnames.filter((_, i) => i !== nodeIndex).join(" ");
   const clusterEnv = `  -p ${QDRANT_P2P_PORT}:${QDRANT_P2P_PORT} \\
@@ -297,6 +304,19 @@ echo "qdrant cluster arguments: $args"
 # $args is unquoted on purpose: it is two or four words.
 exec ${dockerRun(p, image, clusterEnv)} ./qdrant $args
 SCRIPT
-chmod 0700 /usr/local/bin/qdrant-cluster-args /usr/local/bin/qdrant-start
+# Collections get the cluster's replication defaults (README "Collections"): sudo qdrant-create-collection ...
+cat > /usr/local/bin/qdrant-create-collection <<'SCRIPT'
+#!/bin/bash
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: qdrant-create-collection <name> <vector size> [Cosine|Dot|Euclid|Manhattan]" >&2; exit 2; }
+distance=Cosine; [ $# -ge 3 ] && distance=$3
+body=$(jq -n --argjson size "$2" --arg distance "$distance" \\
+  '{vectors: {size: $size, distance: $distance}, shard_number: ${d.shardNumber}, replication_factor: ${d.replicationFactor}, write_consistency_factor: ${d.writeConsistencyFactor}}')
+curl -fsS -X PUT -H @/run/qdrant/api-key.header -H 'Content-Type: application/json' \\
+  "http://127.0.0.1:${QDRANT_HTTP_PORT}/collections/$1" -d "$body"
+echo
+curl -fsS -H @/run/qdrant/api-key.header "http://127.0.0.1:${QDRANT_HTTP_PORT}/collections/$1/cluster" | jq .
+SCRIPT
+chmod 0700 /usr/local/bin/qdrant-cluster-args /usr/local/bin/qdrant-start /usr/local/bin/qdrant-create-collection
 `;
 }
