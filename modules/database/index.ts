@@ -91,6 +91,8 @@ export class Database extends Construct implements IConnectable {
   /** host:port of every node's REST API: the collector scrapes each node's /metrics separately. */
   public readonly scrapeTargets: readonly string[];
   private readonly clientRecords: Route53Record[];
+  /** Name tag of each node's instance: `<prefix>-qdrant`, `<prefix>-qdrant-1`, ... */
+  private readonly nodeNames: string[];
   /** Root outputs: qdrant_endpoint, qdrant_api_key_secret_arn. */
   public readonly outputs: TierOutputs;
   private readonly apiKey: GeneratedSecret;
@@ -152,10 +154,11 @@ export class Database extends Construct implements IConnectable {
     // --- Nodes: node 0 in this construct (the seed's addresses), node i in "node-<i>" -------------
     const ami = new DataAwsSsmParameter(this, "ami", { name: QDRANT_AMI_PARAMETER });
     const hostnames = placements.map((_, i) => nodeHostname(i, props.privateZoneName));
+    this.nodeNames = placements.map((_, index) => (index === 0 ? name : `${name}-${index}`));
     const built = placements.map((placement, index) =>
       qdrantNode(index === 0 ? this : new Construct(this, `node-${index}`), {
         platform,
-        name: index === 0 ? name : `${name}-${index}`,
+        name: this.nodeNames[index],
         placement,
         instanceType: props.instanceType,
         amiId: ami.insecureValue,
@@ -310,7 +313,7 @@ export class Database extends Construct implements IConnectable {
         cloudwatchAlarmRegion: REGION,
         // A new alarm has no data yet: keep the node in answers until the alarm has an opinion.
         insufficientDataHealthStatus: "LastKnownStatus",
-        tags: { Name: `${this.node.id}-qdrant-${index}` },
+        tags: { Name: this.nodeNames[index] },
       });
       record.healthCheckId = check.id;
     });
