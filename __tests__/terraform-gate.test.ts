@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { planCoverage, readTestOutput } from "../lib/terraform/gate";
+import { type StackResult, describeFixtures, planCoverage, readTestOutput } from "../lib/terraform/gate";
 import {
   DATA_OVERRIDES,
   NEWER_ATTRIBUTES,
@@ -236,5 +236,27 @@ describe("the offline first-apply plan", () => {
       missing: ["aws_lb.e"],
       notCreated: ["aws_eip.c (delete,create)"],
     });
+  });
+});
+
+describe("test environments (environments/fixtures.ts) in the gate", () => {
+  const result = (stack: string, ok: boolean): StackResult => ({
+    stack,
+    validated: ok,
+    planned: ok,
+    declared: 222,
+    plannedResources: ok ? 222 : 0,
+    removed: [],
+    errors: ok ? [] : ["boom"],
+  });
+
+  test("the summary line reports fixtures apart from the real stacks' counts, and says when one failed", () => {
+    expect(describeFixtures([])).toBe("");
+    expect(describeFixtures([result("fixture", true)])).toBe(
+      " +1 fixture (fixture: validated, planned, 222 resources)",
+    );
+    expect(describeFixtures([result("a", true), result("b", false)])).toBe(
+      " +2 fixtures (a: validated, planned, 222 resources; b: NOT validated, NOT planned, 0 resources)",
+    );
   });
 });

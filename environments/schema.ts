@@ -8,6 +8,14 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
 import { CACHE_NODE_TYPE, MAX_CACHE_SHARDS, shardsProblem } from "../modules/cache";
+import {
+  CLUSTER_ZONES_RULE,
+  NODE_COUNT_RULE,
+  QDRANT_MAX_NODES,
+  clusterProblem,
+  isValidNodeCount,
+  resolveCluster,
+} from "../modules/database/cluster";
 import { DEPLOYMENT_STRATEGIES, serviceSettingsProblems } from "../modules/ecs/settings";
 import { ALB_TLS_POLICIES } from "../modules/loadbalancer";
 import { CLOUDWATCH_RETENTION_VALUES } from "../modules/security/log-group";
@@ -173,6 +181,32 @@ const database = z.strictObject({
   snapshotRetentionDays: int(1, 1000).default(30),
   /** Daily snapshot start time, UTC "HH:MM". */
   snapshotTimeUtc: z.string().regex(TIME_UTC, 'must be a UTC time "HH:MM"').default("03:00"),
+  /**
+   * Qdrant nodes: 1 (the seed's single host, the default) or an odd number 3-9 (Qdrant's distributed
+   * mode: one host per node over the private subnets, Raft consensus, replicated shards).
+   */
+  nodes: z.number().refine(isValidNodeCount, NODE_COUNT_RULE).default(1),
+  /**
+   * A cluster's collection defaults (nodes >= 3; modules/database/README.md "Collections"); each
+   * defaults from the node count: replicationFactor 2 for 3 nodes (3 for 5+), writeConsistencyFactor 1,
+   * shardNumber 2 per node.
+   */
+  cluster: z
+    .strictObject({
+      /** Copies of every shard on distinct nodes, 1..nodes. */
+      replicationFactor: int(1, QDRANT_MAX_NODES).optional(),
+      /** Replicas that acknowledge a write before it succeeds, 1..replicationFactor. */
+      writeConsistencyFactor: int(1, QDRANT_MAX_NODES).optional(),
+      /** Shards per collection, 1-100 (a multiple of the node count spreads evenly). */
+      shardNumber: int(1, 100).optional(),
+    })
+    .optional(),
+  /** AZs the nodes are spread over, round-robin (a subset of network.availabilityZones). @default all */
+  availabilityZones: z
+    .array(z.string().regex(AZ, "must be a us-east-2 availability zone (us-east-2a, -2b or -2c)"))
+    .min(1)
+    .max(3)
+    .optional(),
 });
 
 const cache = z.strictObject({
@@ -412,6 +446,24 @@ export const environmentSchema = z
         d.dataVolumeThroughput,
         `must be <= 0.25 MiB/s per IOPS (${d.dataVolumeIops * 0.25} for ${d.dataVolumeIops} IOPS)`,
       );
+
+    // Database cluster: settings only with nodes >= 3, consistent with the node count, in >= 2 AZs.
+    if (d.cluster && d.nodes === 1)
+      issue(["database", "cluster"], d.cluster, "applies only to a cluster: set database.nodes to 3 or more");
+    const zones = d.availabilityZones ?? n.availabilityZones;
+    zones.forEach((z, i) => {
+      if (!n.availabilityZones.includes(z))
+        issue(
+          ["database", "availabilityZones", i],
+          z,
+          `must be one of network.availabilityZones (${n.availabilityZones.join(", ")})`,
+        );
+    });
+    if (d.nodes > 1 && new Set(zones).size < 2)
+      issue(["database", "availabilityZones"], zones, CLUSTER_ZONES_RULE);
+    const clusterIssue =
+      d.nodes > 1 ? clusterProblem(d.nodes, resolveCluster(d.nodes, d.cluster)) : undefined;
+    if (clusterIssue) issue(["database", "cluster", clusterIssue[0]], clusterIssue[1], clusterIssue[2]);
 
     // Cache: Multi-AZ needs automatic failover, which needs >= 2 nodes; windows must fit AWS rules.
     const c = cfg.cache;

@@ -157,12 +157,15 @@ export class EnvironmentStack extends BaseStack {
         appServiceName: app.literalNames.service,
         appPort: config.ecs.containerPort,
         app,
-        qdrantTarget: `${database.hostname}:${QDRANT_HTTP_PORT}`,
+        qdrantTargets: database.scrapeTargets,
         qdrantPort: QDRANT_HTTP_PORT,
         qdrant: database,
         qdrantApiKeySecretArn: database.apiKeySecretArn,
       },
     });
+
+    // A cluster's client name answers only with nodes whose EC2 status-check alarm is OK.
+    database.routeByHealth(this.monitoring.qdrantStatusAlarmNames);
 
     for (const tier of [network, this.storage, this.queue, this.loadBalancer, cache, database, app])
       this.addOutputs(tier.outputs);

@@ -305,6 +305,36 @@ export const INVALID_CONFIGS: Array<[string, (c: EnvironmentInput) => void, RegE
     /database\.qdrantVersion = "v1\.15\.4": must be v1\.18\.0 or newer/,
   ],
   [
+    "even Qdrant node count",
+    (c) => (c.database.nodes = 2),
+    /database\.nodes = 2: must be 1 or an odd number 3-9 \(Raft needs a majority/,
+  ],
+  [
+    "Qdrant replication factor above the node count",
+    (c) => Object.assign(c.database, { nodes: 3, cluster: { replicationFactor: 4 } }),
+    /database\.cluster\.replicationFactor = 4: must be <= database\.nodes \(3\)/,
+  ],
+  [
+    "Qdrant cluster in fewer than two AZs",
+    (c) => Object.assign(c.database, { nodes: 3, availabilityZones: ["us-east-2a"] }),
+    /database\.availabilityZones = \["us-east-2a"\]: must name at least two availability zones for a cluster/,
+  ],
+  [
+    "Qdrant write consistency above the replication factor",
+    (c) => Object.assign(c.database, { nodes: 3, cluster: { writeConsistencyFactor: 3 } }),
+    /database\.cluster\.writeConsistencyFactor = 3: must be <= replicationFactor \(2\)/,
+  ],
+  [
+    "Qdrant cluster settings on a single node",
+    (c) => (c.database.cluster = { replicationFactor: 2 }),
+    /database\.cluster = \{"replicationFactor":2\}: applies only to a cluster/,
+  ],
+  [
+    "Qdrant node AZ outside the network",
+    (c) => Object.assign(c.database, { nodes: 3, availabilityZones: ["us-east-2a", "us-east-2c"] }),
+    /database\.availabilityZones\[1\] = "us-east-2c": must be one of network\.availabilityZones/,
+  ],
+  [
     "prod without destroy protection",
     (c) => (c.protectStatefulResources = false),
     /protectStatefulResources = false: must be true in prod/,

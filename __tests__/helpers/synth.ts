@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing } from "cdktf";
 import { ENVIRONMENT_INPUTS, loadEnvironments } from "../../environments";
+import { FIXTURE_INPUTS } from "../../environments/fixtures";
 import type { EnvironmentInput, EnvironmentName } from "../../environments/schema";
 import { buildStacks } from "../../stacks/app";
+import { EnvironmentStack } from "../../stacks/environment-stack";
 import { type StackDoc, type StackJson, resourceAt, resources, toStackDoc } from "../../tools/tfjson";
 
 /** Synthesized JSON of one stack. */
@@ -64,6 +66,16 @@ export function synthEnvironment(
   const input = structuredClone(ENVIRONMENT_INPUTS[name]);
   const configs = loadEnvironments([name], { [name]: change ? change(input) : input });
   return synthApp((app) => buildStacks(app, configs))[name];
+}
+
+/** Synthesizes one test environment (environments/fixtures.ts), optionally changed, on its own. */
+export function synthFixture(
+  name: keyof typeof FIXTURE_INPUTS,
+  change?: (input: EnvironmentInput) => EnvironmentInput,
+): StackJson {
+  const input = structuredClone(FIXTURE_INPUTS[name]);
+  const [config] = loadEnvironments([name], { [name]: change ? change(input) : input });
+  return synthApp((app) => new EnvironmentStack(app, config))[name];
 }
 
 /** Synthesizes constructs made by `fn` in a test stack (Testing.synthScope) and parses the JSON. */

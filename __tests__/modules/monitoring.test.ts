@@ -64,7 +64,7 @@ function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, 
       appServiceName: "aai-api",
       appPort: 8000,
       app: importedSecurityGroup("sg-app", { peerName: "api" }),
-      qdrantTarget: "qdrant.prod.aai.internal:6333",
+      qdrantTargets: ["qdrant.prod.aai.internal:6333"],
       qdrantPort: 6333,
       qdrant: importedSecurityGroup("sg-qdrant", { peerName: "qdrant" }),
       qdrantApiKeySecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:aai/qdrant-api-key-AbCdEf",
@@ -558,7 +558,7 @@ describe("Prometheus and the ADOT collector", () => {
       clusterName: "c",
       appServiceName: "api.v2",
       appPort: 8000,
-      qdrantTarget: "q:6333",
+      qdrantTargets: ["q:6333"],
     });
     expect(JSON.parse(text).extensions.ecs_observer.services[0].name_pattern).toBe("^api\\.v2$");
   });

@@ -12,8 +12,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
+import { loadEnvironments } from "../../environments";
+import { FIXTURE_INPUTS } from "../../environments/fixtures";
 import { AWS_PROVIDER_VERSION } from "../../stacks/base-stack";
 import { buildStacks } from "../../stacks/app";
+import { EnvironmentStack } from "../../stacks/environment-stack";
 import {
   OFFLINE_RUN,
   type Removed,
@@ -268,11 +271,18 @@ async function gateStack(
   });
 }
 
-/** Every stack of the app, synthesized fresh into `dir`, as parsed JSON by stack name. */
-export function synthesizeStacks(dir: string): Record<string, TfJson> {
+/**
+ * Every stack of the app, and one per test environment (environments/fixtures.ts), synthesized fresh
+ * into `dir`, as parsed JSON by stack name.
+ */
+export function synthesizeStacks(
+  dir: string,
+  fixtures: Record<string, unknown> = FIXTURE_INPUTS,
+): Record<string, TfJson> {
   rmSync(dir, { recursive: true, force: true });
   const app = new App({ outdir: dir });
   buildStacks(app);
+  for (const config of loadEnvironments(undefined, fixtures)) new EnvironmentStack(app, config);
   app.synth();
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   return Object.fromEntries(
@@ -297,6 +307,16 @@ function describeRemovals(results: readonly StackResult[]): string {
     for (const x of r.removed) byAttribute.set(x.attribute, (byAttribute.get(x.attribute) ?? 0) + x.count);
   if (byAttribute.size === 0) return "removed: nothing";
   return `removed: ${[...byAttribute].map(([a, n]) => `${a} (${n})`).join(", ")}`;
+}
+
+/** " +1 fixture (fixture: validated, planned, 300 resources)": test environments, apart from the real stacks. */
+export function describeFixtures(fixtures: readonly StackResult[]): string {
+  if (fixtures.length === 0) return "";
+  const each = fixtures.map(
+    (r) =>
+      `${r.stack}: ${r.validated ? "validated" : "NOT validated"}, ${r.planned ? "planned" : "NOT planned"}, ${r.plannedResources} resources`,
+  );
+  return ` +${fixtures.length} fixture${fixtures.length === 1 ? "" : "s"} (${each.join("; ")})`;
 }
 
 export async function runGate(workDir = DEFAULT_WORK_DIR): Promise<GateOutcome> {
@@ -355,10 +375,13 @@ export async function runGate(workDir = DEFAULT_WORK_DIR): Promise<GateOutcome> 
   );
 
   const failed = results.filter((r) => r.errors.length > 0);
+  const isFixture = (r: StackResult) => r.stack in FIXTURE_INPUTS;
+  const real = results.filter((r) => !isFixture(r));
+  const fixtures = results.filter(isFixture);
   const source =
     choice.source === "registry" ? "registry" : `${choice.source.path}, found by ${choice.source.foundBy}`;
   const provider = `aws ${choice.version}${choice.version === AWS_PROVIDER_VERSION ? "" : ` (pin ${AWS_PROVIDER_VERSION})`} from ${source}`;
-  const counts = `${results.filter((r) => r.validated).length} of ${results.length} stacks validated, ${results.filter((r) => r.planned).length} planned (${results.reduce((n, r) => n + r.plannedResources, 0)} resources)`;
+  const counts = `${real.filter((r) => r.validated).length} of ${real.length} stacks validated, ${real.filter((r) => r.planned).length} planned (${real.reduce((n, r) => n + r.plannedResources, 0)} resources)${describeFixtures(fixtures)}`;
   const line = `terraform gate: ${failed.length > 0 ? "FAILED: " : ""}${counts}, terraform ${version}, ${provider}, ${describeRemovals(results)}, ${seconds()}`;
   return {
     ok: failed.length === 0,

@@ -22,6 +22,8 @@ export interface VolumeBackupProps {
   readonly name: string;
   /** ARN of the EBS volume backed up (encrypted with the platform key). */
   readonly volumeArn: string;
+  /** The other cluster nodes' data volumes, selected by the same plan. @default none */
+  readonly extraVolumeArns?: readonly string[];
   /** Daily backup time, UTC "HH:MM" (the backup window opens then). */
   readonly timeUtc: string;
   /** Days recovery points are kept. */
@@ -77,7 +79,7 @@ export class VolumeBackup extends Construct {
       name: `${name}-data`,
       planId: plan.id,
       iamRoleArn: role.roleArn,
-      resources: [props.volumeArn],
+      resources: [props.volumeArn, ...(props.extraVolumeArns ?? [])],
     });
     this.vaultName = vault.name;
 

@@ -1,21 +1,32 @@
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
-import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
-import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
-import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Construct } from "constructs";
 import type { IGrantable } from "../../lib/iam";
 import type { EventAlert } from "../monitoring/event-alerts";
-import type { INetwork } from "../networking/network";
-import type { Platform, TierOutputs } from "../platform";
+import { REGION } from "../../lib/naming";
+import type { TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
 import { GeneratedSecret } from "../security/generated-secret";
 import { EncryptedLogGroup } from "../security/log-group";
 import { SecurityGroup } from "../security/security-group";
-import type { SecureBucket } from "../storage/secure-bucket";
 import { QDRANT_BACKUP_TAG, VolumeBackup } from "./backup";
+import {
+  QDRANT_P2P_PORT,
+  type QdrantClusterSettings,
+  nodeHostname,
+  placeNodes,
+  resolveCluster,
+} from "./cluster";
 import { qdrantHostProfile } from "./host-role";
+import { qdrantNode } from "./node";
+import {
+  type DatabaseProps,
+  type QdrantAlarmTargets,
+  type QdrantNodeInfo,
+  validateDatabaseProps,
+} from "./props";
 import {
   QDRANT_DATA_FSTYPE,
   QDRANT_DATA_MOUNT,
@@ -25,6 +36,15 @@ import {
 } from "./user-data";
 
 export { QDRANT_BACKUP_TAG } from "./backup";
+export {
+  QDRANT_P2P_PORT,
+  type QdrantClusterSettings,
+  clusterDefaults,
+  nodeHostname,
+  placeNodes,
+} from "./cluster";
+export type { DatabaseProps, QdrantAlarmTargets, QdrantHostAlarmTarget, QdrantNodeInfo } from "./props";
+export { CLUSTER_NODE_IGNORED_CHANGES, QDRANT_DATA_DEVICE_NAME, QDRANT_ROOT_VOLUME_GIB } from "./node";
 export {
   QDRANT_DATA_FSTYPE,
   QDRANT_DATA_MOUNT,
@@ -36,58 +56,6 @@ export {
 
 /** AL2023 arm64 (Graviton) AMI: AWS's public SSM parameter, always the latest release. */
 export const QDRANT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
-/** Root volume (OS, Docker images, journal); Qdrant's data lives on the separate data volume. */
-export const QDRANT_ROOT_VOLUME_GIB = 30;
-/** Device name the data volume is attached as (on Nitro it appears as an NVMe device, found by serial). */
-export const QDRANT_DATA_DEVICE_NAME = "/dev/sdf";
-
-const GRAVITON_INSTANCE = /^(a1|[cmrtx]\d+g[a-z]*|im4gn|is4gen|i4g|hpc7g)\.[a-z0-9]+$/;
-const TIME_UTC = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-export interface DatabaseProps {
-  /**
-   * Names (`<prefix>-qdrant`), the CMK (root and data volumes, the API-key secret, the log group, the
-   * backup vault), log retention, and `protect` (prevent_destroy on the data volume and vault, a final
-   * snapshot on volume deletion, a 30-day secret recovery window).
-   */
-  readonly platform: Platform;
-  /**
-   * The host runs in the first private subnet (whose AZ also holds dev's single NAT); the data volume
-   * is created in that subnet's AZ (InvalidVolume.ZoneMismatch otherwise).
-   */
-  readonly network: INetwork;
-  /** Where the daily Qdrant snapshots are uploaded: a bucket and a key prefix (no leading/trailing "/"). */
-  readonly snapshotBucket: { readonly bucket: SecureBucket; readonly prefix: string };
-  /** Private hosted zone created for the VPC, e.g. "prod.air-applied-ai.internal"; Qdrant is qdrant.<zone>. */
-  readonly privateZoneName: string;
-  /** Graviton (arm64) instance type (the seed: r6g.2xlarge). */
-  readonly instanceType: string;
-  /** gp3 data volume size, GiB, 1-16384 (the seed: 1 TB = 1024). */
-  readonly dataVolumeSizeGiB: number;
-  /** gp3 IOPS, 3000-80000 and <= 500 per GiB. @default 3000 */
-  readonly dataVolumeIops?: number;
-  /** gp3 throughput MiB/s, 125-2000 and <= 0.25 per IOPS. @default 125 */
-  readonly dataVolumeThroughput?: number;
-  /** Qdrant release tag, >= v1.18.0 (runs qdrant/qdrant:<tag>-unprivileged, arm64). */
-  readonly qdrantVersion: string;
-  /** Days daily backups (EBS snapshots, and the S3 copies of Qdrant snapshots) are kept (the seed: 30). */
-  readonly snapshotRetentionDays: number;
-  /** Daily backup time, UTC "HH:MM" (the EBS backup window opens then; the Qdrant snapshot runs then). */
-  readonly snapshotTimeUtc: string;
-  /**
-   * IMDSv2 PUT hop limit. 1 keeps the instance-role credentials away from containers (nothing in the
-   * Qdrant container calls AWS: the host fetches the key and uploads snapshots). Set 2 only if a
-   * container must call AWS itself (e.g. Qdrant's native S3 snapshot storage). @default 1
-   */
-  readonly metadataHopLimit?: 1 | 2;
-}
-
-/** What the alarms watch: the host and the CloudWatch-agent dimensions of its memory and data-disk metrics. */
-export interface QdrantAlarmTargets {
-  readonly instanceId: string;
-  readonly memoryDimensions: Record<string, string>;
-  readonly diskDimensions: Record<string, string>;
-}
 
 /**
  * Qdrant on a Graviton EC2 instance (the seed's Database tier): a private, SSM-managed host with IMDSv2,
@@ -117,6 +85,17 @@ export class Database extends Construct implements IConnectable {
   public readonly alarmTargets: QdrantAlarmTargets;
   /** Events for the alert topic (Monitoring eventAlerts): a failed or aborted restore test of the backups. */
   public readonly eventAlerts: readonly EventAlert[];
+  /** Qdrant nodes: 1, or the cluster's odd count. */
+  public readonly nodeCount: number;
+  /** The cluster's collection defaults (docs: scripts/qdrant/create-collection.sh); none for one node. */
+  public readonly clusterSettings?: QdrantClusterSettings;
+  /** Every node, node 0 first: its DNS name (qdrant-<i>.<zone> in a cluster), instance, volume and AZ. */
+  public readonly nodes: readonly QdrantNodeInfo[];
+  /** host:port of every node's REST API: the collector scrapes each node's /metrics separately. */
+  public readonly scrapeTargets: readonly string[];
+  private readonly clientRecords: Route53Record[];
+  /** Name tag of each node's instance: `<prefix>-qdrant`, `<prefix>-qdrant-1`, ... */
+  private readonly nodeNames: string[];
   /** Root outputs: qdrant_endpoint, qdrant_api_key_secret_arn. */
   public readonly outputs: TierOutputs;
   private readonly apiKey: GeneratedSecret;
@@ -125,12 +104,15 @@ export class Database extends Construct implements IConnectable {
     super(scope, id);
     const iops = props.dataVolumeIops ?? 3000;
     const throughput = props.dataVolumeThroughput ?? 125;
-    validate(props, iops, throughput);
+    validateDatabaseProps(props, iops, throughput);
     const { platform, network } = props;
     const protect = platform.protect;
     const name = platform.name("qdrant");
-    const subnetId = network.privateSubnetIds[0];
-    const availabilityZone = network.availabilityZones[0];
+    const nodes = props.nodes ?? 1;
+    const clustered = nodes > 1;
+    const placements = placeNodes(network, nodes, props.availabilityZones);
+    this.nodeCount = nodes;
+    this.clusterSettings = clustered ? resolveCluster(nodes, props.cluster) : undefined;
 
     // --- Secret, logs, network ---------------------------------------------------------------------
     this.apiKey = new GeneratedSecret(this, "api-key", {
@@ -156,6 +138,8 @@ export class Database extends Construct implements IConnectable {
       },
     });
     this.connections = securityGroup.connections;
+    // Raft and shard transfers: 6335 between the cluster's own nodes, nothing else (both ends one group).
+    if (clustered) securityGroup.connections.allowTo(securityGroup, [QDRANT_P2P_PORT]);
     securityGroup.allowEgress(
       { cidr: "0.0.0.0/0" },
       443,
@@ -170,68 +154,39 @@ export class Database extends Construct implements IConnectable {
       snapshots: props.snapshotBucket,
     });
 
-    // --- Data volume and instance ------------------------------------------------------------------
-    const dataVolume = new EbsVolume(this, "data", {
-      availabilityZone,
-      type: "gp3",
-      size: props.dataVolumeSizeGiB,
-      iops,
-      throughput,
-      encrypted: true,
-      kmsKeyId: platform.key.keyArn,
-      finalSnapshot: protect,
-      tags: { Name: `${name}-data`, ...QDRANT_BACKUP_TAG },
-      lifecycle: { preventDestroy: protect },
-    });
+    // --- Nodes: node 0 in this construct (the seed's addresses), node i in "node-<i>" -------------
     const ami = new DataAwsSsmParameter(this, "ami", { name: QDRANT_AMI_PARAMETER });
-    const instance = new Instance(this, "instance", {
-      ami: ami.insecureValue,
-      instanceType: props.instanceType,
-      subnetId,
-      availabilityZone,
-      vpcSecurityGroupIds: [securityGroup.securityGroupId],
-      iamInstanceProfile: profile.name,
-      associatePublicIpAddress: false,
-      monitoring: true,
-      ebsOptimized: true,
-      metadataOptions: {
-        httpEndpoint: "enabled",
-        httpTokens: "required",
-        httpPutResponseHopLimit: props.metadataHopLimit ?? 1,
-        instanceMetadataTags: "disabled",
-      },
-      rootBlockDevice: {
-        volumeType: "gp3",
-        volumeSize: QDRANT_ROOT_VOLUME_GIB,
-        encrypted: true,
-        kmsKeyId: platform.key.keyArn,
-        deleteOnTermination: true,
-        tags: { Name: `${name}-root` },
-      },
-      userData: renderQdrantUserData({
-        dataVolumeId: dataVolume.id,
-        qdrantVersion: props.qdrantVersion,
-        apiKeySecretArn: this.apiKey.secretArn,
-        logGroupName: logGroup.logGroupName,
-        snapshotBucketName: bucket.bucketName,
-        snapshotPrefix: prefix,
-        snapshotTimeUtc: props.snapshotTimeUtc,
-        snapshotRetentionDays: props.snapshotRetentionDays,
+    const hostnames = placements.map((_, i) => nodeHostname(i, props.privateZoneName));
+    this.nodeNames = placements.map((_, index) => (index === 0 ? name : `${name}-${index}`));
+    const built = placements.map((placement, index) =>
+      qdrantNode(index === 0 ? this : new Construct(this, `node-${index}`), {
+        platform,
+        name: this.nodeNames[index],
+        placement,
+        instanceType: props.instanceType,
+        amiId: ami.insecureValue,
+        securityGroupId: securityGroup.securityGroupId,
+        instanceProfileName: profile.name,
+        metadataHopLimit: props.metadataHopLimit ?? 1,
+        volume: { sizeGiB: props.dataVolumeSizeGiB, iops, throughput },
+        backupTags: QDRANT_BACKUP_TAG,
+        clustered,
+        userData: (dataVolumeId) =>
+          renderQdrantUserData({
+            dataVolumeId,
+            qdrantVersion: props.qdrantVersion,
+            apiKeySecretArn: this.apiKey.secretArn,
+            logGroupName: logGroup.logGroupName,
+            snapshotBucketName: bucket.bucketName,
+            snapshotPrefix: prefix,
+            snapshotTimeUtc: props.snapshotTimeUtc,
+            snapshotRetentionDays: props.snapshotRetentionDays,
+            cluster: clustered
+              ? { nodeIndex: index, nodeHostnames: hostnames, collectionDefaults: this.clusterSettings! }
+              : undefined,
+          }),
       }),
-      // The script runs on first boot only, so a changed script means a new instance; the data volume
-      // is detached (instance stopped first) and re-attached, never formatted again.
-      userDataReplaceOnChange: true,
-      tags: { Name: name },
-      // A new AL2023 release must not replace the database on the next apply: the AMI is refreshed
-      // whenever the instance is replaced deliberately (terraform apply -replace=...).
-      lifecycle: { ignoreChanges: ["ami"] },
-    });
-    new VolumeAttachment(this, "data-attachment", {
-      deviceName: QDRANT_DATA_DEVICE_NAME,
-      volumeId: dataVolume.id,
-      instanceId: instance.id,
-      stopInstanceBeforeDetaching: true,
-    });
+    );
 
     // --- Private DNS -------------------------------------------------------------------------------
     const zone = new Route53Zone(this, "zone", {
@@ -241,19 +196,35 @@ export class Database extends Construct implements IConnectable {
       forceDestroy: false,
     });
     this.hostname = `qdrant.${props.privateZoneName}`;
-    new Route53Record(this, "record", {
-      zoneId: zone.zoneId,
-      name: this.hostname,
-      type: "A",
-      ttl: 60,
-      records: [instance.privateIp],
+    // One node: qdrant.<zone> is its A record. A cluster: every node also has qdrant-<i>.<zone> (its
+    // Raft URI and scrape target), and qdrant.<zone> is one multivalue answer per node, each dropped
+    // from answers while its health check fails (routeByHealth; see README, "How clients reach it").
+    this.clientRecords = built.map(({ instance }, index) => {
+      const scope = index === 0 ? this : this.node.findChild(`node-${index}`);
+      if (clustered)
+        new Route53Record(scope, "node-record", {
+          zoneId: zone.zoneId,
+          name: hostnames[index],
+          type: "A",
+          ttl: 60,
+          records: [instance.privateIp],
+        });
+      return new Route53Record(scope, "record", {
+        zoneId: zone.zoneId,
+        name: this.hostname,
+        type: "A",
+        ttl: 60,
+        records: [instance.privateIp],
+        ...(clustered ? { setIdentifier: `qdrant-${index}`, multivalueAnswerRoutingPolicy: true } : {}),
+      });
     });
 
     // --- Backups: AWS Backup, daily, retained snapshotRetentionDays --------------------------------
     const backup = new VolumeBackup(this, "backup", {
       platform,
       name,
-      volumeArn: dataVolume.arn,
+      volumeArn: built[0].volume.arn,
+      extraVolumeArns: built.slice(1).map((n) => n.volume.arn),
       timeUtc: props.snapshotTimeUtc,
       retentionDays: props.snapshotRetentionDays,
     });
@@ -264,14 +235,31 @@ export class Database extends Construct implements IConnectable {
     this.grpcEndpoint = `${this.hostname}:${QDRANT_GRPC_PORT}`;
     this.apiKeySecretArn = this.apiKey.secretArn;
     this.securityGroupId = securityGroup.securityGroupId;
-    this.instanceId = instance.id;
-    this.dataVolumeId = dataVolume.id;
+    this.instanceId = built[0].instance.id;
+    this.dataVolumeId = built[0].volume.id;
     this.privateZoneId = zone.zoneId;
     this.logGroupName = logGroup.logGroupName;
+    this.nodes = built.map(({ instance, volume }, index) => ({
+      index,
+      hostname: clustered ? hostnames[index] : this.hostname,
+      instanceId: instance.id,
+      dataVolumeId: volume.id,
+      availabilityZone: placements[index].availabilityZone,
+    }));
+    this.scrapeTargets = this.nodes.map((n) => `${n.hostname}:${QDRANT_HTTP_PORT}`);
+    const hostTarget = (instanceId: string) => ({
+      instanceId,
+      memoryDimensions: this.memoryMetricDimensions(instanceId),
+      diskDimensions: this.diskMetricDimensions(instanceId),
+    });
     this.alarmTargets = {
-      instanceId: this.instanceId,
-      memoryDimensions: this.memoryMetricDimensions(),
-      diskDimensions: this.diskMetricDimensions(),
+      ...hostTarget(this.instanceId),
+      ...(clustered
+        ? {
+            otherNodes: this.nodes.slice(1).map((n) => hostTarget(n.instanceId)),
+            cluster: { nodes, replicationFactor: this.clusterSettings!.replicationFactor },
+          }
+        : {}),
     };
     this.outputs = {
       qdrant_endpoint: {
@@ -282,6 +270,28 @@ export class Database extends Construct implements IConnectable {
         value: this.apiKeySecretArn,
         description: "Secrets Manager ARN of the Qdrant API key (sent in the api-key header)",
       },
+      // A cluster only (one node's outputs stay the seed's): what the runbook's commands read.
+      ...(clustered
+        ? {
+            qdrant_nodes: {
+              value: this.nodes.map((n) => ({
+                hostname: n.hostname,
+                instance_id: n.instanceId,
+                data_volume_id: n.dataVolumeId,
+                availability_zone: n.availabilityZone,
+              })),
+              description: "Qdrant cluster nodes, node 0 first: private name, instance, data volume, AZ",
+            },
+            qdrant_collection_defaults: {
+              value: {
+                shard_number: this.clusterSettings!.shardNumber,
+                replication_factor: this.clusterSettings!.replicationFactor,
+                write_consistency_factor: this.clusterSettings!.writeConsistencyFactor,
+              },
+              description: "Collection settings for this cluster (qdrant-create-collection on any node)",
+            },
+          }
+        : {}),
     };
   }
 
@@ -290,59 +300,37 @@ export class Database extends Construct implements IConnectable {
     this.apiKey.grantRead(grantee);
   }
 
-  /** CloudWatch dimensions of the host's disk_used_percent metric for the data volume. */
-  public diskMetricDimensions(): Record<string, string> {
-    return { InstanceId: this.instanceId, path: QDRANT_DATA_MOUNT, fstype: QDRANT_DATA_FSTYPE };
+  /**
+   * A cluster's client name answers only with nodes whose health check passes: one Route 53 health check
+   * per node on a CloudWatch alarm of that node (`alarmNames[i]`, e.g. its EC2 status-check alarm), the
+   * only health check Route 53 offers for private IPs. No-op for one node (a plain A record).
+   */
+  public routeByHealth(alarmNames: readonly string[]): void {
+    if (this.nodeCount === 1) return;
+    if (alarmNames.length !== this.nodeCount)
+      throw new Error(
+        `Database: routeByHealth needs one alarm per node (${this.nodeCount}), got ${alarmNames.length}`,
+      );
+    this.clientRecords.forEach((record, index) => {
+      const check = new Route53HealthCheck(record.node.scope as Construct, "health-check", {
+        type: "CLOUDWATCH_METRIC",
+        cloudwatchAlarmName: alarmNames[index],
+        cloudwatchAlarmRegion: REGION,
+        // A new alarm has no data yet: keep the node in answers until the alarm has an opinion.
+        insufficientDataHealthStatus: "LastKnownStatus",
+        tags: { Name: this.nodeNames[index] },
+      });
+      record.healthCheckId = check.id;
+    });
   }
 
-  /** CloudWatch dimensions of the host's mem_used_percent metric. */
-  public memoryMetricDimensions(): Record<string, string> {
-    return { InstanceId: this.instanceId };
+  /** CloudWatch dimensions of a host's disk_used_percent metric for the data volume (default node 0). */
+  public diskMetricDimensions(instanceId = this.instanceId): Record<string, string> {
+    return { InstanceId: instanceId, path: QDRANT_DATA_MOUNT, fstype: QDRANT_DATA_FSTYPE };
   }
-}
 
-function validate(p: DatabaseProps, iops: number, throughput: number): void {
-  const fail = (field: string, value: unknown, rule: string) => {
-    throw new Error(`Database: ${field} = ${JSON.stringify(value)}: ${rule}`);
-  };
-  if (!GRAVITON_INSTANCE.test(p.instanceType))
-    fail(
-      "instanceType",
-      p.instanceType,
-      "must be a Graviton (arm64) type such as r6g.2xlarge: the AMI is AL2023 arm64",
-    );
-  const size = p.dataVolumeSizeGiB;
-  if (!Number.isInteger(size) || size < 1 || size > 16384)
-    fail("dataVolumeSizeGiB", size, "must be a gp3 size of 1-16384 GiB");
-  if (!Number.isInteger(iops) || iops < 3000 || iops > 80000)
-    fail("dataVolumeIops", iops, "must be 3000-80000");
-  if (iops > size * 500)
-    fail("dataVolumeIops", iops, `must be <= 500 per GiB (${size * 500} for ${size} GiB)`);
-  if (!Number.isInteger(throughput) || throughput < 125 || throughput > 2000)
-    fail("dataVolumeThroughput", throughput, "must be 125-2000 MiB/s");
-  if (throughput > iops * 0.25)
-    fail(
-      "dataVolumeThroughput",
-      throughput,
-      `must be <= 0.25 MiB/s per IOPS (${iops * 0.25} for ${iops} IOPS)`,
-    );
-  const version = /^v(\d+)\.(\d+)\.\d+$/.exec(p.qdrantVersion);
-  if (!version || Number(version[1]) < 1 || (Number(version[1]) === 1 && Number(version[2]) < 18))
-    fail(
-      "qdrantVersion",
-      p.qdrantVersion,
-      "must be a release tag v1.18.0 or newer (snapshot URL recovery can be turned off)",
-    );
-  if (!Number.isInteger(p.snapshotRetentionDays) || p.snapshotRetentionDays < 1)
-    fail("snapshotRetentionDays", p.snapshotRetentionDays, "must be a whole number of days >= 1");
-  if (!TIME_UTC.test(p.snapshotTimeUtc))
-    fail("snapshotTimeUtc", p.snapshotTimeUtc, 'must be a UTC time "HH:MM"');
-  if (!p.snapshotBucket.prefix || /^\/|\/$/.test(p.snapshotBucket.prefix))
-    fail(
-      "snapshotBucket.prefix",
-      p.snapshotBucket.prefix,
-      'must be a non-empty key prefix without leading or trailing "/"',
-    );
-  if (!/^([a-z0-9-]+\.)+internal$/.test(p.privateZoneName))
-    fail("privateZoneName", p.privateZoneName, 'must be a private DNS name ending in ".internal"');
+  /** CloudWatch dimensions of a host's mem_used_percent metric (default node 0). */
+  public memoryMetricDimensions(instanceId = this.instanceId): Record<string, string> {
+    return { InstanceId: instanceId };
+  }
 }

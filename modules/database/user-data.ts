@@ -8,6 +8,7 @@
  * into a literal "${" (used once, by the CloudWatch agent's own placeholder).
  */
 import { REGION } from "../../lib/naming";
+import { QDRANT_P2P_PORT, type QdrantClusterSettings } from "./cluster";
 
 /** Where the data volume is mounted on the host. */
 export const QDRANT_DATA_MOUNT = "/var/lib/qdrant";
@@ -47,6 +48,15 @@ export interface QdrantUserDataProps {
   readonly snapshotTimeUtc: string;
   /** Days S3 snapshot copies are kept; older ones are deleted by the snapshot job. */
   readonly snapshotRetentionDays: number;
+  /**
+   * Distributed mode: this node's index, every node's private DNS name (node 0 first), and the collection
+   * defaults `qdrant-create-collection` applies. @default one node
+   */
+  readonly cluster?: {
+    readonly nodeIndex: number;
+    readonly nodeHostnames: readonly string[];
+    readonly collectionDefaults: QdrantClusterSettings;
+  };
 }
 
 /** UID/GID the `-unprivileged` Qdrant image runs as (qdrant Dockerfile: USER_ID=1000). */
@@ -144,7 +154,7 @@ chmod 0700 /usr/local/bin/qdrant-fetch-api-key
 
 # --- Qdrant ----------------------------------------------------------------------------------------
 retry docker pull --platform linux/arm64 '${image}'
-
+${p.cluster ? clusterStart(p, image) : ""}
 cat > /etc/systemd/system/qdrant.service <<'UNIT'
 [Unit]
 Description=Qdrant vector database (${image})
@@ -160,18 +170,7 @@ TimeoutStartSec=300
 ExecStartPre=/usr/bin/mountpoint -q ${QDRANT_DATA_MOUNT}
 ExecStartPre=/usr/local/bin/qdrant-fetch-api-key
 ExecStartPre=-/usr/bin/docker rm -f qdrant
-ExecStart=/usr/bin/docker run --rm --name qdrant --platform linux/arm64 \\
-  -p ${QDRANT_HTTP_PORT}:${QDRANT_HTTP_PORT} -p ${QDRANT_GRPC_PORT}:${QDRANT_GRPC_PORT} \\
-  --ulimit nofile=65535:65535 \\
-  --env-file /run/qdrant/qdrant.env \\
-  -e QDRANT__TELEMETRY_DISABLED=true \\
-  -e QDRANT__SERVICE__ENABLE_SNAPSHOT_URL_RECOVERY=false \\
-  -e QDRANT__SERVICE__ENABLE_CORS=false \\
-  -v ${QDRANT_DATA_MOUNT}/storage:/qdrant/storage \\
-  -v ${QDRANT_DATA_MOUNT}/snapshots:/qdrant/snapshots \\
-  --log-driver awslogs --log-opt awslogs-region=${REGION} --log-opt awslogs-group='${p.logGroupName}' \\
-  '${image}'
-ExecStop=/usr/bin/docker stop -t 60 qdrant
+${p.cluster ? "ExecStart=/usr/local/bin/qdrant-start\n" : `ExecStart=${dockerRun(p, image)}\n`}ExecStop=/usr/bin/docker stop -t 60 qdrant
 
 [Install]
 WantedBy=multi-user.target
@@ -182,12 +181,9 @@ cat > /usr/local/bin/qdrant-snapshot-to-s3 <<'SCRIPT'
 #!/bin/bash
 set -euo pipefail
 bucket='${p.snapshotBucketName}'
-prefix='${p.snapshotPrefix}'
+prefix='${p.snapshotPrefix}${p.cluster ? `/node-${p.cluster.nodeIndex}` : ""}'
 api=http://127.0.0.1:${QDRANT_HTTP_PORT}
-name=$(curl -fsS -X POST -H @/run/qdrant/api-key.header "$api/snapshots?wait=true" | jq -r '.result.name')
-aws s3 cp --region ${REGION} --only-show-errors "${QDRANT_DATA_MOUNT}/snapshots/$name" "s3://$bucket/$prefix/$name"
-curl -fsS -X DELETE -H @/run/qdrant/api-key.header "$api/snapshots/$name?wait=true" > /dev/null
-cutoff=$(date -u -d '${p.snapshotRetentionDays} days ago' +%Y-%m-%dT%H:%M:%S)
+${p.cluster ? CLUSTER_SNAPSHOT : FULL_SNAPSHOT}cutoff=$(date -u -d '${p.snapshotRetentionDays} days ago' +%Y-%m-%dT%H:%M:%S)
 aws s3api list-objects-v2 --region ${REGION} --bucket "$bucket" --prefix "$prefix/" \\
   --query 'Contents[].[Key,LastModified]' --output text |
   while read -r key modified; do
@@ -230,5 +226,97 @@ JSON
 
 systemctl daemon-reload
 systemctl enable --now qdrant.service qdrant-snapshot.timer
+`;
+}
+
+/** The `docker run` of Qdrant (the unit's ExecStart; in a cluster, the start script's last command). */
+function dockerRun(p: QdrantUserDataProps, image: string, cluster = ""): string {
+  return `/usr/bin/docker run --rm --name qdrant --platform linux/arm64 \\
+  -p ${QDRANT_HTTP_PORT}:${QDRANT_HTTP_PORT} -p ${QDRANT_GRPC_PORT}:${QDRANT_GRPC_PORT} \\
+  --ulimit nofile=65535:65535 \\
+  --env-file /run/qdrant/qdrant.env \\
+  -e QDRANT__TELEMETRY_DISABLED=true \\
+  -e QDRANT__SERVICE__ENABLE_SNAPSHOT_URL_RECOVERY=false \\
+  -e QDRANT__SERVICE__ENABLE_CORS=false \\
+${cluster}  -v ${QDRANT_DATA_MOUNT}/storage:/qdrant/storage \\
+  -v ${QDRANT_DATA_MOUNT}/snapshots:/qdrant/snapshots \\
+  --log-driver awslogs --log-opt awslogs-region=${REGION} --log-opt awslogs-group='${p.logGroupName}' \\
+  '${image}'`;
+}
+
+/** One node: a full storage snapshot (POST /snapshots), uploaded, then deleted from the volume. */
+const FULL_SNAPSHOT = `name=$(curl -fsS -X POST -H @/run/qdrant/api-key.header "$api/snapshots?wait=true" | jq -r '.result.name')
+aws s3 cp --region ${REGION} --only-show-errors "${QDRANT_DATA_MOUNT}/snapshots/$name" "s3://$bucket/$prefix/$name"
+curl -fsS -X DELETE -H @/run/qdrant/api-key.header "$api/snapshots/$name?wait=true" > /dev/null
+`;
+
+/**
+ * A cluster node: full storage snapshots are single-node only, so every collection is snapshotted on
+ * every node (a collection snapshot holds that node's local shards) under <prefix>/node-<i>/<collection>/.
+ */
+const CLUSTER_SNAPSHOT = `for c in $(curl -fsS -H @/run/qdrant/api-key.header "$api/collections" | jq -r '.result.collections[].name'); do
+  name=$(curl -fsS -X POST -H @/run/qdrant/api-key.header "$api/collections/$c/snapshots?wait=true" | jq -r '.result.name')
+  aws s3 cp --region ${REGION} --only-show-errors "${QDRANT_DATA_MOUNT}/snapshots/$c/$name" "s3://$bucket/$prefix/$c/$name"
+  curl -fsS -X DELETE -H @/run/qdrant/api-key.header "$api/collections/$c/snapshots/$name?wait=true" > /dev/null
+done
+`;
+
+/**
+ * Distributed mode: the start script computes Qdrant's cluster arguments at every start.
+ * - Raft state on the volume (raft_state.json): restart as the same peer, --uri only.
+ * - Empty volume: join through the first peer that answers on the P2P port (--bootstrap); node 0 founds
+ *   the cluster only when no peer answers (the first apply), so a replaced node 0 never starts a second
+ *   cluster next to a live one. Other nodes wait for a peer (up to 15 minutes, then systemd retries).
+ */
+function clusterStart(p: QdrantUserDataProps, image: string): string {
+  const { nodeIndex, nodeHostnames, collectionDefaults: d } = p.cluster!;
+  const self = `http://${nodeHostnames[nodeIndex]}:${QDRANT_P2P_PORT}`;
+  const peers = nodeHostnames.filter((_, i) => i !== nodeIndex).join(" ");
+  const clusterEnv = `  -p ${QDRANT_P2P_PORT}:${QDRANT_P2P_PORT} \\
+  -e QDRANT__CLUSTER__ENABLED=true \\
+  -e QDRANT__CLUSTER__P2P__PORT=${QDRANT_P2P_PORT} \\
+`;
+  return `
+cat > /usr/local/bin/qdrant-cluster-args <<'SCRIPT'
+#!/bin/bash
+set -euo pipefail
+self='${self}'
+peers='${peers}'
+founder=${nodeIndex === 0}
+if [ -s ${QDRANT_DATA_MOUNT}/storage/raft_state.json ]; then echo "--uri $self"; exit 0; fi
+for _ in $(seq 1 90); do
+  for host in $peers; do
+    if timeout 3 bash -c "</dev/tcp/$host/${QDRANT_P2P_PORT}" 2>/dev/null; then
+      echo "--bootstrap http://$host:${QDRANT_P2P_PORT} --uri $self"; exit 0
+    fi
+  done
+  if [ "$founder" = true ]; then echo "--uri $self"; exit 0; fi
+  sleep 10
+done
+echo "no peer answered on ${QDRANT_P2P_PORT}: not founding a second cluster" >&2
+exit 1
+SCRIPT
+cat > /usr/local/bin/qdrant-start <<'SCRIPT'
+#!/bin/bash
+set -euo pipefail
+args=$(/usr/local/bin/qdrant-cluster-args)
+echo "qdrant cluster arguments: $args"
+# $args is unquoted on purpose: it is two or four words.
+exec ${dockerRun(p, image, clusterEnv)} ./qdrant $args
+SCRIPT
+# Collections get the cluster's replication defaults (README "Collections"): sudo qdrant-create-collection ...
+cat > /usr/local/bin/qdrant-create-collection <<'SCRIPT'
+#!/bin/bash
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: qdrant-create-collection <name> <vector size> [Cosine|Dot|Euclid|Manhattan]" >&2; exit 2; }
+distance=Cosine; [ $# -ge 3 ] && distance=$3
+body=$(jq -n --argjson size "$2" --arg distance "$distance" \\
+  '{vectors: {size: $size, distance: $distance}, shard_number: ${d.shardNumber}, replication_factor: ${d.replicationFactor}, write_consistency_factor: ${d.writeConsistencyFactor}}')
+curl -fsS -X PUT -H @/run/qdrant/api-key.header -H 'Content-Type: application/json' \\
+  "http://127.0.0.1:${QDRANT_HTTP_PORT}/collections/$1" -d "$body"
+echo
+curl -fsS -H @/run/qdrant/api-key.header "http://127.0.0.1:${QDRANT_HTTP_PORT}/collections/$1/cluster" | jq .
+SCRIPT
+chmod 0700 /usr/local/bin/qdrant-cluster-args /usr/local/bin/qdrant-start /usr/local/bin/qdrant-create-collection
 `;
 }

@@ -39,8 +39,8 @@ export interface CollectorConfigProps {
   readonly clusterName: string;
   readonly appServiceName: string;
   readonly appPort: number;
-  /** Qdrant REST host:port (its /metrics needs the API key). */
-  readonly qdrantTarget: string;
+  /** Every Qdrant node's REST host:port, scraped one by one (its /metrics needs the API key). */
+  readonly qdrantTargets: readonly string[];
 }
 
 /**
@@ -98,7 +98,8 @@ export function renderCollectorConfig(p: CollectorConfigProps): string {
                 type: "Bearer",
                 credentials: `${LITERAL_DOLLAR_BRACE}env:${QDRANT_API_KEY_ENV}}`,
               },
-              static_configs: [{ targets: [p.qdrantTarget] }],
+              // Each node separately, never a load-balanced name: a node's metrics describe that node.
+              static_configs: [{ targets: [...p.qdrantTargets] }],
             },
           ],
         },
@@ -131,8 +132,11 @@ export interface CollectorTargets {
   readonly appPort: number;
   /** The application tasks: the collector connects to them on appPort (both ends). */
   readonly app: IConnectable;
-  /** Qdrant REST host:port, e.g. qdrant.prod.air-applied-ai.internal:6333, its security group and the API-key secret. */
-  readonly qdrantTarget: string;
+  /**
+   * Qdrant REST host:port of every node (one node: qdrant.prod.air-applied-ai.internal:6333; a cluster:
+   * qdrant-<i>.<zone>:6333), its security group and the API-key secret.
+   */
+  readonly qdrantTargets: readonly string[];
   readonly qdrantPort: number;
   /** Qdrant's host: the collector connects to it on qdrantPort (both ends). */
   readonly qdrant: IConnectable;
@@ -239,7 +243,7 @@ export class AdotCollector extends Construct implements IConnectable {
             clusterName: props.clusterName,
             appServiceName: props.appServiceName,
             appPort: props.appPort,
-            qdrantTarget: props.qdrantTarget,
+            qdrantTargets: props.qdrantTargets,
           }),
         },
       ],

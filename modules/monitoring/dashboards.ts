@@ -9,6 +9,7 @@
  * the dashboards against.
  */
 import { REGION } from "../../lib/naming";
+import type { QdrantHostTarget } from "./alarms/spec";
 
 /** The Grafana dashboard files (under modules/monitoring/dashboards/). */
 export const GRAFANA_DASHBOARD_FILES = [
@@ -41,6 +42,12 @@ export const PROMETHEUS_METRICS: Record<string, readonly string[]> = {
     "collection_points",
     "collection_vectors",
     "memory_resident_bytes",
+    // distributed mode only (a cluster): consensus and replica health, per node
+    "cluster_peers_total",
+    "cluster_pending_operations_total",
+    "collection_dead_replicas",
+    "collection_active_replicas_min",
+    "collections_total",
   ],
   collector: ["up", "scrape_duration_seconds"],
 };
@@ -79,11 +86,7 @@ export interface DashboardTargets {
   readonly ecs?: { readonly clusterName: string; readonly serviceName: string };
   /** Members shard by shard, the same number per shard (`shards` @default 1). */
   readonly redis?: { readonly memberClusterIds: readonly string[]; readonly shards?: number };
-  readonly qdrant?: {
-    readonly instanceId: string;
-    readonly memoryDimensions: Record<string, string>;
-    readonly diskDimensions: Record<string, string>;
-  };
+  readonly qdrant?: QdrantHostTarget & { readonly otherNodes?: readonly QdrantHostTarget[] };
   readonly queue?: { readonly queueName: string; readonly dlqName: string };
   readonly natGatewayIds?: readonly string[];
 }
@@ -119,6 +122,30 @@ function header(text: string): Widget {
   return { type: "text", width: 24, height: 1, properties: { markdown: `## ${text}` } };
 }
 
+/** A cluster: one panel per node (CPU, memory, data disk), and every node's status checks in one. */
+function qdrantNodeWidgets(nodes: readonly QdrantHostTarget[]): Widget[] {
+  return [
+    ...nodes.map((node, i) =>
+      graph(`Qdrant node ${i}: CPU / memory / data disk (%)`, [
+        row("AWS/EC2", "CPUUtilization", { InstanceId: node.instanceId }, { stat: "Average", label: "cpu" }),
+        row("CWAgent", "mem_used_percent", node.memoryDimensions, { stat: "Average", label: "memory" }),
+        row("CWAgent", "disk_used_percent", node.diskDimensions, { stat: "Maximum", label: "data volume" }),
+      ]),
+    ),
+    graph(
+      "Qdrant status check failed, per node",
+      nodes.map((node, i) =>
+        row(
+          "AWS/EC2",
+          "StatusCheckFailed",
+          { InstanceId: node.instanceId },
+          { stat: "Maximum", label: `node ${i}` },
+        ),
+      ),
+    ),
+  ];
+}
+
 /** The CloudWatch dashboard body (plain JSON): one row of widgets per view. */
 export function buildCloudWatchDashboard(t: DashboardTargets): string {
   const widgets: Widget[] = [];
@@ -150,8 +177,11 @@ export function buildCloudWatchDashboard(t: DashboardTargets): string {
     );
   }
 
-  widgets.push(header("Vector search (Qdrant host)"));
-  if (t.qdrant) {
+  widgets.push(
+    header(t.qdrant?.otherNodes ? "Vector search (Qdrant cluster)" : "Vector search (Qdrant host)"),
+  );
+  if (t.qdrant?.otherNodes) widgets.push(...qdrantNodeWidgets([t.qdrant, ...t.qdrant.otherNodes]));
+  else if (t.qdrant) {
     const instance = { InstanceId: t.qdrant.instanceId };
     widgets.push(
       graph("Qdrant CPU (%)", [row("AWS/EC2", "CPUUtilization", instance, { stat: "Average" })]),

@@ -21,6 +21,7 @@ import { Grafana, type GrafanaAuthentication } from "./grafana";
 import { AdotCollector, type CollectorTargets } from "./collector";
 import { type EventAlert, EventAlertRules } from "./event-alerts";
 import { PrometheusWorkspace } from "./prometheus";
+import { AMP_ALERT_PUBLISHER, AMP_TOPIC_ACTIONS, QdrantClusterAlerts } from "./qdrant-cluster";
 
 export { ALARM_PERIOD_SECONDS, buildAlarmSpecs, redisMemberClusterIds } from "./alarms";
 export { BUDGET_NOTIFICATIONS, COST_ALLOCATION_TAGS } from "./budget";
@@ -90,6 +91,8 @@ export class Monitoring extends Construct {
   public readonly alarmNames: Record<string, string> = {};
   /** EventBridge rule names by event alert id. */
   public readonly eventAlertRuleNames: Record<string, string>;
+  /** The EC2 status-check alarm of every Qdrant node, node 0 first (Database.routeByHealth). */
+  public readonly qdrantStatusAlarmNames: string[] = [];
   public readonly dashboardName: string;
   public readonly prometheus: PrometheusWorkspace;
   public readonly grafana: Grafana;
@@ -113,6 +116,10 @@ export class Monitoring extends Construct {
       platform.key.allowService(keySid, principal, PUBLISHER_KEY_ACTIONS);
     const context = StackContext.of(this);
     const topicName = platform.name("alerts");
+    // A Qdrant cluster's health rules alert through AMP's alert manager, which publishes to this topic.
+    const qdrantCluster = props.qdrant?.cluster;
+    if (qdrantCluster)
+      platform.key.allowService("AllowAmpAlerts", AMP_ALERT_PUBLISHER, PUBLISHER_KEY_ACTIONS);
     const topic = new SnsTopic(this, "alerts", {
       name: topicName,
       displayName: `${namePrefix} alerts`,
@@ -144,6 +151,17 @@ export class Monitoring extends Construct {
           conditions: { StringEquals: { "aws:SourceAccount": context.accountId } },
         })),
         ...eventAlerts.publishStatement(topic.arn),
+        ...(qdrantCluster
+          ? [
+              {
+                sid: "AmpAlertManagerPublish",
+                principals: { Service: AMP_ALERT_PUBLISHER },
+                actions: AMP_TOPIC_ACTIONS,
+                resources: [topic.arn],
+                conditions: { StringEquals: { "aws:SourceAccount": context.accountId } },
+              },
+            ]
+          : []),
       ]),
     });
     props.alarmEmails.forEach((email, i) => {
@@ -172,6 +190,7 @@ export class Monitoring extends Construct {
         alarmArgs(namePrefix, spec, topic.arn),
       );
       this.alarmNames[spec.id] = alarm.alarmName;
+      if (spec.family === "qdrant-status") this.qdrantStatusAlarmNames.push(alarm.alarmName);
     }
 
     // --- CloudWatch dashboard ---------------------------------------------------------------------
@@ -183,6 +202,12 @@ export class Monitoring extends Construct {
 
     // --- Prometheus, collector, Grafana -----------------------------------------------------------
     this.prometheus = new PrometheusWorkspace(this, "prometheus", { platform });
+    if (qdrantCluster)
+      new QdrantClusterAlerts(this, "qdrant-cluster", {
+        workspace: this.prometheus,
+        topicArn: topic.arn,
+        ...qdrantCluster,
+      });
     if (props.collector) {
       this.collector = new AdotCollector(this, "collector", {
         platform,

@@ -77,6 +77,13 @@ export interface AlarmSpec {
   readonly math?: { readonly expression: string; readonly label: string; readonly metrics: MathMetric[] };
 }
 
+/** One Qdrant host: its instance and the CWAgent dimensions of its memory and data-volume disk metrics. */
+export interface QdrantHostTarget {
+  readonly instanceId: string;
+  readonly memoryDimensions: Record<string, string>;
+  readonly diskDimensions: Record<string, string>;
+}
+
 /** Identifiers of the tiers the alarms watch (plain values: the other modules' public attributes). */
 export interface AlarmTargets {
   /** ALB and target group ARN suffixes (the CloudWatch dimension values). */
@@ -101,13 +108,14 @@ export interface AlarmTargets {
     /** @default 1 */
     readonly shards?: number;
   };
-  /** Qdrant host and the CWAgent dimensions of its memory and data-volume disk metrics. */
-  readonly qdrant?: {
-    readonly instanceId: string;
-    readonly memoryDimensions: Record<string, string>;
-    readonly diskDimensions: Record<string, string>;
+  /** Qdrant host (node 0) and the CWAgent dimensions of its memory and data-volume disk metrics. */
+  readonly qdrant?: QdrantHostTarget & {
     /** @default "CWAgent" */
     readonly agentNamespace?: string;
+    /** A cluster's nodes 1..n-1, each with node 0's alarms (ids `qdrant-<i>-...`). @default none */
+    readonly otherNodes?: readonly QdrantHostTarget[];
+    /** A cluster's size and replication factor (the AMP cluster-health rules). @default none (one node) */
+    readonly cluster?: { readonly nodes: number; readonly replicationFactor: number };
   };
   readonly queue?: { readonly queueName: string; readonly dlqName: string };
   readonly natGatewayIds?: readonly string[];
