@@ -1,4 +1,4 @@
-import { byPath, synthAll, valuesOf } from "./helpers/synth";
+import { stackResource, synthAll, valuesOf } from "./helpers/synth";
 
 /**
  * Destroy protection (issue 7, item 4): in prod, nothing that holds data can be removed by a
@@ -16,32 +16,32 @@ describe("prod: stateful resources cannot be destroyed", () => {
     ["raw data bucket", "storage/raw-data/bucket"],
     ["processed bucket", "storage/processed/bucket"],
   ])("%s (%s) has prevent_destroy", (_what, path) => {
-    expect(byPath(prod, "aws_s3_bucket", `prod/${path}`).lifecycle?.prevent_destroy).toBe(true);
+    expect(stackResource(prod, "aws_s3_bucket", `prod/${path}`).lifecycle?.prevent_destroy).toBe(true);
   });
 
   test("the data buckets are the seed's names", () => {
-    expect(byPath(prod, "aws_s3_bucket", "prod/storage/raw-data/bucket").bucket).toBe(
+    expect(stackResource(prod, "aws_s3_bucket", "prod/storage/raw-data/bucket").bucket).toBe(
       "air-applied-ai-raw-data",
     );
-    expect(byPath(prod, "aws_s3_bucket", "prod/storage/processed/bucket").bucket).toBe(
+    expect(stackResource(prod, "aws_s3_bucket", "prod/storage/processed/bucket").bucket).toBe(
       "air-applied-ai-processed",
     );
   });
 
   test("the Terraform state bucket (bootstrap stack) has prevent_destroy", () => {
-    const state = byPath(bootstrap, "aws_s3_bucket", "bootstrap/state/bucket");
+    const state = stackResource(bootstrap, "aws_s3_bucket", "bootstrap/state/bucket");
     expect(state.bucket).toBe("air-applied-ai-terraform-state");
     expect(state.lifecycle?.prevent_destroy).toBe(true);
   });
 
   test("the Qdrant data volume has prevent_destroy and takes a final snapshot", () => {
-    const volume = byPath(prod, "aws_ebs_volume", "prod/database/data");
+    const volume = stackResource(prod, "aws_ebs_volume", "prod/database/data");
     expect(volume.lifecycle?.prevent_destroy).toBe(true);
     expect(volume.final_snapshot).toBe(true);
   });
 
   test("the Qdrant backup vault has prevent_destroy and is never force-destroyed", () => {
-    const vault = byPath(prod, "aws_backup_vault", "prod/database/backup/vault");
+    const vault = stackResource(prod, "aws_backup_vault", "prod/database/backup/vault");
     expect(vault.lifecycle?.prevent_destroy).toBe(true);
     expect(vault.force_destroy).not.toBe(true);
   });
@@ -65,11 +65,11 @@ describe("prod: stateful resources cannot be destroyed", () => {
   });
 
   test("the ALB has deletion protection", () => {
-    expect(byPath(prod, "aws_lb", "prod/load-balancer/alb").enable_deletion_protection).toBe(true);
+    expect(stackResource(prod, "aws_lb", "prod/load-balancer/alb").enable_deletion_protection).toBe(true);
   });
 
   test("Redis keeps a final snapshot and has prevent_destroy", () => {
-    const redis = byPath(prod, "aws_elasticache_replication_group", "prod/cache/replication-group");
+    const redis = stackResource(prod, "aws_elasticache_replication_group", "prod/cache/replication-group");
     expect(redis.final_snapshot_identifier).toBe("air-applied-ai-redis-final");
     expect(redis.lifecycle?.prevent_destroy).toBe(true);
   });
@@ -98,13 +98,13 @@ describe("dev does not block destroy (documented difference: dev is disposable)"
   });
 
   test("dev's ALB has no deletion protection, Redis takes no final snapshot, the KMS window is 7 days", () => {
-    expect(byPath(dev, "aws_lb", "dev/load-balancer/alb").enable_deletion_protection).toBe(false);
+    expect(stackResource(dev, "aws_lb", "dev/load-balancer/alb").enable_deletion_protection).toBe(false);
     expect(
-      byPath(dev, "aws_elasticache_replication_group", "dev/cache/replication-group")
+      stackResource(dev, "aws_elasticache_replication_group", "dev/cache/replication-group")
         .final_snapshot_identifier,
     ).toBeUndefined();
-    expect(byPath(dev, "aws_kms_key", "dev/kms/key").deletion_window_in_days).toBe(7);
-    expect(byPath(dev, "aws_ebs_volume", "dev/database/data").final_snapshot).toBe(false);
+    expect(stackResource(dev, "aws_kms_key", "dev/kms/key").deletion_window_in_days).toBe(7);
+    expect(stackResource(dev, "aws_ebs_volume", "dev/database/data").final_snapshot).toBe(false);
   });
 
   test("dev still never force-destroys a bucket: emptying one stays a deliberate act", () => {

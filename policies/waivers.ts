@@ -4,7 +4,7 @@ import type { Waiver } from "./engine";
  * Every place the project deliberately breaks a rule, with why. A waiver matches construct paths
  * (e.g. "prod/storage/logs/..."), so it covers exactly the resources named; one that matches every
  * path says `scope: "global"`. `npm run policy` rejects a waiver without a known rule or a reason, and
- * __tests__/policy.test.ts fails on a waiver that no longer waives anything.
+ * __tests__/policies/pack.test.ts fails on a waiver that no longer waives anything.
  */
 export const WAIVERS: Waiver[] = [
   {

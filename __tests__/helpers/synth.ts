@@ -97,7 +97,7 @@ export function valuesOf(stack: StackJson, type: string): Values[] {
 }
 
 /** The single resource of `type` whose construct path ends with `pathSuffix`. */
-export function byPath(stack: StackJson, type: string, pathSuffix: string): Record<string, any> {
+export function stackResource(stack: StackJson, type: string, pathSuffix: string): Record<string, any> {
   return resourceAt(stack, type, pathSuffix).values;
 }
 
@@ -107,7 +107,7 @@ export function ref(type: string, logicalName: string, attribute = "id"): string
 }
 
 /** The logical name of the resource whose construct path ends with `pathSuffix`. */
-export function logicalName(stack: StackJson, type: string, pathSuffix: string): string {
+export function stackLogicalName(stack: StackJson, type: string, pathSuffix: string): string {
   return resourceAt(stack, type, pathSuffix).name;
 }
 
@@ -115,16 +115,16 @@ export function logicalName(stack: StackJson, type: string, pathSuffix: string):
  * Testing.synthScope output has no construct paths, so a resource is found by its logical name, which
  * cdktf derives from the path: "cache/sg/group" -> cache_sg_group_<hash>.
  */
-export function scopeLogicalName(stack: StackJson, type: string, path: string): string {
+export function unitLogicalName(stack: StackJson, type: string, path: string): string {
   const pattern = new RegExp(`^${path.replace(/\//g, "_")}_[0-9A-F]{8}$`);
   const found = resources(stack, { type }).filter((r) => pattern.test(r.name));
   if (found.length !== 1) throw new Error(`expected one ${type} named ${path}, found ${found.length}`);
   return found[0].name;
 }
 
-/** The values of the synthScope resource built at construct path `path` (see scopeLogicalName). */
-export function scopeResource(stack: StackJson, type: string, path: string): Values {
-  const name = scopeLogicalName(stack, type, path);
+/** The values of the synthScope resource built at construct path `path` (see unitLogicalName). */
+export function unitResource(stack: StackJson, type: string, path: string): Values {
+  const name = unitLogicalName(stack, type, path);
   return resources(stack, { type }).find((r) => r.name === name)!.values;
 }
 

@@ -11,10 +11,10 @@ import { RULES } from "../../policies/rules";
 import { elasticacheRules } from "../../policies/rules/elasticache";
 import { WAIVERS } from "../../policies/waivers";
 import {
-  byPath,
+  stackResource,
   ref,
-  scopeLogicalName,
-  scopeResource,
+  unitLogicalName,
+  unitResource,
   stackDoc,
   synthAll,
   synthEnvironment,
@@ -89,10 +89,10 @@ describe("shards = 1 (the default) is today's cluster-mode-disabled group, uncha
   test("every environment runs one shard, with the cluster-mode-disabled arguments", () => {
     const stacks = synthAll();
     for (const env of ["dev", "staging", "prod"]) {
-      const group = byPath(stacks[env], RG, "cache/replication-group");
+      const group = stackResource(stacks[env], RG, "cache/replication-group");
       expect(group.cluster_mode).toBe("disabled");
       expect(group.num_node_groups).toBeUndefined();
-      expect(byPath(stacks[env], PG, "cache/parameters").parameter).not.toContainEqual(
+      expect(stackResource(stacks[env], PG, "cache/parameters").parameter).not.toContainEqual(
         expect.objectContaining({ name: "cluster-enabled" }),
       );
     }
@@ -101,8 +101,8 @@ describe("shards = 1 (the default) is today's cluster-mode-disabled group, uncha
 
 describe("shards = 2: cluster mode enabled", () => {
   const { cache, json } = cacheWith({ shards: 2 });
-  const group = scopeResource(json, RG, "cache/replication-group");
-  const parameterGroupName = scopeLogicalName(json, PG, "cache/parameters");
+  const group = unitResource(json, RG, "cache/replication-group");
+  const parameterGroupName = unitLogicalName(json, PG, "cache/parameters");
 
   test("num_node_groups and replicas_per_node_group (never num_cache_clusters), failover and Multi-AZ kept", () => {
     expect(group).toMatchObject({
@@ -120,10 +120,10 @@ describe("shards = 2: cluster mode enabled", () => {
 
   test("same resource address as with one shard (the group is changed, not renamed)", () => {
     const single = synthScope(build());
-    expect(scopeLogicalName(json, RG, "cache/replication-group")).toBe(
-      scopeLogicalName(single, RG, "cache/replication-group"),
+    expect(unitLogicalName(json, RG, "cache/replication-group")).toBe(
+      unitLogicalName(single, RG, "cache/replication-group"),
     );
-    expect(parameterGroupName).toBe(scopeLogicalName(single, PG, "cache/parameters"));
+    expect(parameterGroupName).toBe(unitLogicalName(single, PG, "cache/parameters"));
   });
 
   test("its own parameter group, family redis7, cluster-enabled yes and the eviction policy kept", () => {
@@ -143,7 +143,7 @@ describe("shards = 2: cluster mode enabled", () => {
   });
 
   test("the service gets the configuration endpoint and REDIS_CLUSTER_MODE, no reader host", () => {
-    const rg = scopeLogicalName(json, RG, "cache/replication-group");
+    const rg = unitLogicalName(json, RG, "cache/replication-group");
     expect(cache.clusterMode).toBe(true);
     expect(cache.clientEndpoint).toBe(cache.configurationEndpointAddress);
     expect(cache.clientEnvironment).toEqual({
@@ -199,7 +199,7 @@ describe("shard count rules (constructor)", () => {
 
   test("the largest allowed layout synthesizes", () => {
     const shards = MAX_CACHE_NODES / prod.cache.numCacheClusters;
-    expect(scopeResource(synthScope(build({ shards })), RG, "cache/replication-group").num_node_groups).toBe(
+    expect(unitResource(synthScope(build({ shards })), RG, "cache/replication-group").num_node_groups).toBe(
       shards,
     );
   });
@@ -277,7 +277,7 @@ describe("alarms and dashboard per shard", () => {
 
 describe("an environment with `shards: 2` (one line in its cache section)", () => {
   const stack = synthEnvironment("prod", (c) => ({ ...c, cache: { ...c.cache, shards: 2 } }));
-  const group = byPath(stack, RG, "cache/replication-group");
+  const group = stackResource(stack, RG, "cache/replication-group");
 
   test("synthesizes a cluster-mode group with prod's protection", () => {
     expect(group).toMatchObject({ cluster_mode: "enabled", num_node_groups: 2, replicas_per_node_group: 1 });
@@ -325,7 +325,7 @@ describe("an environment with `shards: 2` (one line in its cache section)", () =
 
   test("staging takes the same one line; dev (single node, no Multi-AZ) is told what else to set", () => {
     const staging = synthEnvironment("staging", (c) => ({ ...c, cache: { ...c.cache, shards: 2 } }));
-    expect(byPath(staging, RG, "cache/replication-group").num_node_groups).toBe(2);
+    expect(stackResource(staging, RG, "cache/replication-group").num_node_groups).toBe(2);
     expect(() => synthEnvironment("dev", (c) => ({ ...c, cache: { ...c.cache, shards: 2 } }))).toThrow(
       /cache\.shards = 2: must be 1 when cache\.multiAz is false/,
     );

@@ -20,14 +20,14 @@ import { elasticacheRules } from "../../policies/rules/elasticache";
 import { secretsRules } from "../../policies/rules/secrets";
 import { WAIVERS } from "../../policies/waivers";
 import {
-  byPath as byConstructPath,
+  stackResource,
   ref,
   resourcesOf,
   stackDoc,
   synthAll,
   synthEnvironment,
-  scopeLogicalName as logicalName,
-  scopeResource as byPath,
+  unitLogicalName,
+  unitResource,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -85,7 +85,7 @@ function build(over: Partial<TestCacheProps> = {}, clients: string[] = ["sg-app"
 describe("Cache (ElastiCache Redis), prod numbers", () => {
   const stack = synthScope(build());
   const group = valuesOf(stack, RG)[0];
-  const keyArn = ref("aws_kms_key", logicalName(stack, "aws_kms_key", "kms/key"), "arn");
+  const keyArn = ref("aws_kms_key", unitLogicalName(stack, "aws_kms_key", "kms/key"), "arn");
 
   test("seed spec: cache.r6g.xlarge, primary + replica in different AZs, Multi-AZ with failover", () => {
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
@@ -117,12 +117,12 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     expect(group.apply_immediately).toBe(false);
     expect(group.snapshot_name).toBeUndefined();
     expect(
-      byPath(stack, "aws_secretsmanager_secret", "cache/auth-token/secret").recovery_window_in_days,
+      unitResource(stack, "aws_secretsmanager_secret", "cache/auth-token/secret").recovery_window_in_days,
     ).toBe(30);
   });
 
   test("parameter group: family redis7 matches engine 7.1, maxmemory-policy allkeys-lru", () => {
-    const name = logicalName(stack, "aws_elasticache_parameter_group", "cache/parameters");
+    const name = unitLogicalName(stack, "aws_elasticache_parameter_group", "cache/parameters");
     const parameters = stack.resource.aws_elasticache_parameter_group[name];
     expect(parameters).toMatchObject({ family: "redis7", name: "air-applied-ai-redis-redis7" });
     expect(parameters.parameter).toEqual([{ name: "maxmemory-policy", value: "allkeys-lru" }]);
@@ -132,7 +132,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("subnet group over the private subnets", () => {
-    const name = logicalName(stack, "aws_elasticache_subnet_group", "cache/subnet-group");
+    const name = unitLogicalName(stack, "aws_elasticache_subnet_group", "cache/subnet-group");
     expect(stack.resource.aws_elasticache_subnet_group[name].subnet_ids).toEqual([
       "subnet-0aaa",
       "subnet-0bbb",
@@ -153,7 +153,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     expect(data).toHaveLength(1);
     expect(group.auth_token).toBe(`\${data.aws_secretsmanager_secret_version.${data[0]}.secret_string}`);
     expect(group.auth_token_update_strategy).toBe("SET");
-    const secret = logicalName(stack, "aws_secretsmanager_secret", "cache/auth-token/secret");
+    const secret = unitLogicalName(stack, "aws_secretsmanager_secret", "cache/auth-token/secret");
     expect(stack.data.aws_secretsmanager_secret_version[data[0]].secret_id).toBe(
       ref("aws_secretsmanager_secret", secret),
     );
@@ -184,7 +184,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     const deliveries = group.log_delivery_configuration;
     expect(deliveries).toHaveLength(2);
     for (const type of ["slow-log", "engine-log"]) {
-      const name = logicalName(stack, "aws_cloudwatch_log_group", `cache/${type}/group`);
+      const name = unitLogicalName(stack, "aws_cloudwatch_log_group", `cache/${type}/group`);
       const logGroup = stack.resource.aws_cloudwatch_log_group[name];
       expect(logGroup).toMatchObject({
         name: `/air-applied-ai/redis/${type}`,
@@ -204,7 +204,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("security group: 6379/tcp only from the application group, no egress, attached to the group", () => {
-    const sg = logicalName(stack, "aws_security_group", "cache/sg/group");
+    const sg = unitLogicalName(stack, "aws_security_group", "cache/sg/group");
     expect(group.security_group_ids).toEqual([ref("aws_security_group", sg)]);
     expect(valuesOf(stack, "aws_vpc_security_group_ingress_rule")).toEqual([
       expect.objectContaining({
@@ -229,7 +229,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     const policy = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement as any[];
     const secretArn = ref(
       "aws_secretsmanager_secret",
-      logicalName(stack, "aws_secretsmanager_secret", "cache/auth-token/secret"),
+      unitLogicalName(stack, "aws_secretsmanager_secret", "cache/auth-token/secret"),
       "arn",
     );
     expect(policy).toContainEqual(
@@ -245,14 +245,14 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("typed outputs: endpoints, secret ARN, security group, member cluster ids, port 6379", () => {
-    const rg = logicalName(stack, RG, "cache/replication-group");
+    const rg = unitLogicalName(stack, RG, "cache/replication-group");
     expect(stack.output.primary.value).toBe(ref(RG, rg, "primary_endpoint_address"));
     expect(stack.output.reader.value).toBe(ref(RG, rg, "reader_endpoint_address"));
     expect(stack.output.secret.value).toMatch(
       /^\$\{aws_secretsmanager_secret\.cache_auth-token_secret_[0-9A-F]{8}\.arn\}$/,
     );
     expect(stack.output.sg.value).toBe(
-      ref("aws_security_group", logicalName(stack, "aws_security_group", "cache/sg/group")),
+      ref("aws_security_group", unitLogicalName(stack, "aws_security_group", "cache/sg/group")),
     );
     expect(stack.output.members.value).toEqual(["air-applied-ai-redis-001", "air-applied-ai-redis-002"]);
     expect(stack.output.port.value).toBe(6379);
@@ -378,7 +378,7 @@ describe("Cache props: apply-time constraints are rejected at synth", () => {
       ...c,
       cache: { ...c.cache, restoreFromSnapshot: "dev-copy" },
     }));
-    expect(byConstructPath(dev, RG, "cache/replication-group").snapshot_name).toBe("dev-copy");
+    expect(stackResource(dev, RG, "cache/replication-group").snapshot_name).toBe("dev-copy");
   });
 
   test("rotation: cache.authTokenVersion bumps the write-only secret version (default 1)", () => {
@@ -386,7 +386,7 @@ describe("Cache props: apply-time constraints are rejected at synth", () => {
     expect(valuesOf(prod, "aws_secretsmanager_secret_version")[0].secret_string_wo_version).toBe(1);
     const dev = synthEnvironment("dev", (c) => ({ ...c, cache: { ...c.cache, authTokenVersion: 2 } }));
     expect(
-      byConstructPath(dev, "aws_secretsmanager_secret_version", "cache/auth-token/version")
+      stackResource(dev, "aws_secretsmanager_secret_version", "cache/auth-token/version")
         .secret_string_wo_version,
     ).toBe(2);
   });
@@ -394,7 +394,7 @@ describe("Cache props: apply-time constraints are rejected at synth", () => {
 
 describe("Cache in every environment (full synth)", () => {
   const stacks = synthAll();
-  const groupOf = (env: string) => byConstructPath(stacks[env], RG, "cache/replication-group");
+  const groupOf = (env: string) => stackResource(stacks[env], RG, "cache/replication-group");
 
   test("prod: the seed's Redis", () => {
     expect(groupOf("prod")).toMatchObject({
@@ -446,7 +446,7 @@ describe("Cache in every environment (full synth)", () => {
         .map(([name]) => ref("aws_subnet", name));
       expect(subnets).toHaveLength(2);
       expect(
-        byConstructPath(stacks[env], "aws_elasticache_subnet_group", "cache/subnet-group").subnet_ids,
+        stackResource(stacks[env], "aws_elasticache_subnet_group", "cache/subnet-group").subnet_ids,
       ).toEqual(subnets);
     }
   });

@@ -18,8 +18,8 @@ import {
   type StackJson,
   ref,
   resourcesOf,
-  scopeLogicalName as logicalName,
-  scopeResource as byPath,
+  unitLogicalName,
+  unitResource,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -58,9 +58,9 @@ function build(over: Partial<DatabaseProps> = {}, onBuilt?: (db: Database) => vo
 
 /** The per-node resource of `type` at construct id `id` (node 0 in the Database itself, node i in node-<i>). */
 const nodeResource = (stack: StackJson, type: string, index: number, id: string) =>
-  byPath(stack, type, index === 0 ? `database/${id}` : `database/node-${index}/${id}`);
+  unitResource(stack, type, index === 0 ? `database/${id}` : `database/node-${index}/${id}`);
 const nodeName = (stack: StackJson, type: string, index: number, id: string) =>
-  logicalName(stack, type, index === 0 ? `database/${id}` : `database/node-${index}/${id}`);
+  unitLogicalName(stack, type, index === 0 ? `database/${id}` : `database/node-${index}/${id}`);
 
 describe("Qdrant cluster (database.nodes = 3)", () => {
   let db!: Database;
@@ -100,7 +100,10 @@ describe("Qdrant cluster (database.nodes = 3)", () => {
   });
 
   test("P2P 6335 only between the cluster's nodes: the group itself is the only peer, both directions", () => {
-    const group = ref("aws_security_group", logicalName(stack, "aws_security_group", "database/sg/group"));
+    const group = ref(
+      "aws_security_group",
+      unitLogicalName(stack, "aws_security_group", "database/sg/group"),
+    );
     const p2p = (type: string) =>
       valuesOf(stack, type).filter((r) => r.from_port === QDRANT_P2P_PORT || r.to_port === QDRANT_P2P_PORT);
     for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
@@ -167,7 +170,7 @@ describe("Qdrant cluster (database.nodes = 3)", () => {
       expect(s).toContain(
         ref(
           "aws_secretsmanager_secret",
-          logicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
+          unitLogicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
           "arn",
         ),
       );

@@ -23,13 +23,13 @@ import { importedSecurityGroup } from "../../modules/security/connections";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
 import {
   type StackJson,
-  byPath as byPathSynth,
+  stackResource,
   ref,
   resourcesOf,
   stackDoc,
   synthAll,
-  scopeLogicalName as logicalName,
-  scopeResource as byPath,
+  unitLogicalName,
+  unitResource,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -76,7 +76,7 @@ function build(
 
 const userDataOf = (stack: StackJson): string => valuesOf(stack, "aws_instance")[0].user_data;
 const statementsOf = (stack: StackJson, roleSuffix: string) => {
-  const role = logicalName(stack, "aws_iam_role", roleSuffix);
+  const role = unitLogicalName(stack, "aws_iam_role", roleSuffix);
   const policy = valuesOf(stack, "aws_iam_role_policy").find((p) => p.role === ref("aws_iam_role", role));
   return JSON.parse(policy.policy).Statement as any[];
 };
@@ -85,8 +85,8 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
   const stack = synthScope(build());
   const instance = valuesOf(stack, "aws_instance")[0];
   const volume = valuesOf(stack, "aws_ebs_volume")[0];
-  const volumeName = logicalName(stack, "aws_ebs_volume", "database/data");
-  const instanceName = logicalName(stack, "aws_instance", "database/instance");
+  const volumeName = unitLogicalName(stack, "aws_ebs_volume", "database/data");
+  const instanceName = unitLogicalName(stack, "aws_instance", "database/instance");
 
   test("seed spec: r6g.2xlarge with a 1 TB gp3 data volume", () => {
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(Instance, { instance_type: "r6g.2xlarge" });
@@ -104,12 +104,12 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
     expect(rule.schedule_expression_timezone).toBe("Etc/UTC");
     expect(rule.lifecycle).toEqual({ delete_after: 30 });
     expect(rule.target_vault_name).toBe(
-      ref("aws_backup_vault", logicalName(stack, "aws_backup_vault", "database/backup/vault"), "name"),
+      ref("aws_backup_vault", unitLogicalName(stack, "aws_backup_vault", "database/backup/vault"), "name"),
     );
     const selection = valuesOf(stack, "aws_backup_selection")[0];
     expect(selection.resources).toEqual([ref("aws_ebs_volume", volumeName, "arn")]);
     expect(selection.iam_role_arn).toBe(
-      ref("aws_iam_role", logicalName(stack, "aws_iam_role", "database/backup/role"), "arn"),
+      ref("aws_iam_role", unitLogicalName(stack, "aws_iam_role", "database/backup/role"), "arn"),
     );
     const vault = valuesOf(stack, "aws_backup_vault")[0];
     expect(vault.kms_key_arn).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
@@ -133,11 +133,12 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
     expect(instance.subnet_id).toBe("subnet-0aaa");
     expect(instance.monitoring).toBe(true);
     expect(instance.ebs_optimized).toBe(true);
-    const profile = logicalName(stack, "aws_iam_instance_profile", "database/profile");
+    const profile = unitLogicalName(stack, "aws_iam_instance_profile", "database/profile");
     expect(instance.iam_instance_profile).toBe(ref("aws_iam_instance_profile", profile, "name"));
     const attachments = valuesOf(stack, "aws_iam_role_policy_attachment")
       .filter(
-        (a) => a.role === ref("aws_iam_role", logicalName(stack, "aws_iam_role", "database/role"), "name"),
+        (a) =>
+          a.role === ref("aws_iam_role", unitLogicalName(stack, "aws_iam_role", "database/role"), "name"),
       )
       .map((a) => a.policy_arn);
     expect(attachments).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
@@ -192,7 +193,7 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
     const egress = valuesOf(stack, "aws_vpc_security_group_egress_rule");
     expect(egress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([[443, 443, "0.0.0.0/0"]]);
     expect(instance.vpc_security_group_ids).toEqual([
-      ref("aws_security_group", logicalName(stack, "aws_security_group", "database/sg/group")),
+      ref("aws_security_group", unitLogicalName(stack, "aws_security_group", "database/sg/group")),
     ]);
   });
 
@@ -208,12 +209,16 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
 
   test("instance role: its secret, its log group, its S3 prefix, CWAgent metrics; every other statement names an ARN", () => {
     const statements = statementsOf(stack, "database/role");
-    const bucketArn = ref("aws_s3_bucket", logicalName(stack, "aws_s3_bucket", "snapshots/bucket"), "arn");
+    const bucketArn = ref(
+      "aws_s3_bucket",
+      unitLogicalName(stack, "aws_s3_bucket", "snapshots/bucket"),
+      "arn",
+    );
     const byAction = (a: string) => statements.filter((s) => [s.Action].flat().includes(a));
     expect(byAction("secretsmanager:GetSecretValue")[0].Resource).toBe(
       ref(
         "aws_secretsmanager_secret",
-        logicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
+        unitLogicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
         "arn",
       ),
     );
@@ -237,7 +242,7 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
 
   test("roles trust their service only (EC2 for the host, AWS Backup for backups)", () => {
     const trust = (suffix: string) =>
-      JSON.parse(byPath(stack, "aws_iam_role", suffix).assume_role_policy).Statement.map(
+      JSON.parse(unitResource(stack, "aws_iam_role", suffix).assume_role_policy).Statement.map(
         (s: any) => s.Principal,
       );
     expect(trust("database/role")).toEqual([{ Service: "ec2.amazonaws.com" }]);
@@ -252,7 +257,11 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
       force_destroy: false,
     });
     expect(valuesOf(stack, "aws_route53_record")[0]).toEqual({
-      zone_id: ref("aws_route53_zone", logicalName(stack, "aws_route53_zone", "database/zone"), "zone_id"),
+      zone_id: ref(
+        "aws_route53_zone",
+        unitLogicalName(stack, "aws_route53_zone", "database/zone"),
+        "zone_id",
+      ),
       name: "qdrant.prod.air-applied-ai.internal",
       type: "A",
       ttl: 60,
@@ -275,7 +284,7 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
   });
 
   test("the API key secret is generated in AWS and its value appears nowhere in the JSON", () => {
-    const secret = byPath(stack, "aws_secretsmanager_secret", "database/api-key/secret");
+    const secret = unitResource(stack, "aws_secretsmanager_secret", "database/api-key/secret");
     expect(secret).toMatchObject({ name: "air-applied-ai/qdrant-api-key", recovery_window_in_days: 30 });
     expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
     const version = valuesOf(stack, "aws_secretsmanager_secret_version")[0];
@@ -308,13 +317,13 @@ describe("Database (Qdrant on EC2), prod numbers", () => {
 
 describe("restore testing: the backups are proven restorable every month", () => {
   const stack = synthScope(build());
-  const plan = byPath(stack, "aws_backup_restore_testing_plan", "database/backup/restore-test/plan");
-  const selection = byPath(
+  const plan = unitResource(stack, "aws_backup_restore_testing_plan", "database/backup/restore-test/plan");
+  const selection = unitResource(
     stack,
     "aws_backup_restore_testing_selection",
     "database/backup/restore-test/selection",
   );
-  const roleName = logicalName(stack, "aws_iam_role", "database/backup/restore-test/role");
+  const roleName = unitLogicalName(stack, "aws_iam_role", "database/backup/restore-test/role");
   const volume = valuesOf(stack, "aws_ebs_volume")[0];
 
   test("monthly, after the daily backup, in UTC: the newest snapshot of the last week from this vault", () => {
@@ -328,7 +337,7 @@ describe("restore testing: the backups are proven restorable every month", () =>
       {
         algorithm: "LATEST_WITHIN_WINDOW",
         include_vaults: [
-          ref("aws_backup_vault", logicalName(stack, "aws_backup_vault", "database/backup/vault"), "arn"),
+          ref("aws_backup_vault", unitLogicalName(stack, "aws_backup_vault", "database/backup/vault"), "arn"),
         ],
         recovery_point_types: ["SNAPSHOT"],
         selection_window_days: 7,
@@ -342,7 +351,7 @@ describe("restore testing: the backups are proven restorable every month", () =>
     expect(selection.restore_testing_plan_name).toBe(
       ref(
         "aws_backup_restore_testing_plan",
-        logicalName(stack, "aws_backup_restore_testing_plan", "database/backup/restore-test/plan"),
+        unitLogicalName(stack, "aws_backup_restore_testing_plan", "database/backup/restore-test/plan"),
         "name",
       ),
     );
@@ -369,7 +378,7 @@ describe("restore testing: the backups are proven restorable every month", () =>
   });
 
   test("the restore role: trusted by AWS Backup, restores only (no backups), grants on the volume key", () => {
-    const role = byPath(stack, "aws_iam_role", "database/backup/restore-test/role");
+    const role = unitResource(stack, "aws_iam_role", "database/backup/restore-test/role");
     expect(role.name).toBe(`${PROD.namePrefix}-qdrant-restore-test`);
     expect(JSON.parse(role.assume_role_policy).Statement.map((s: any) => s.Principal)).toEqual([
       { Service: "backup.amazonaws.com" },
@@ -426,7 +435,7 @@ describe("Qdrant boot script (user data)", () => {
   test("carries the secret's ARN, never its value; reads it with the instance role at every start", () => {
     const secretArn = ref(
       "aws_secretsmanager_secret",
-      logicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
+      unitLogicalName(stack, "aws_secretsmanager_secret", "database/api-key/secret"),
       "arn",
     );
     expect(script).toContain(
@@ -447,7 +456,7 @@ describe("Qdrant boot script (user data)", () => {
   });
 
   test("formats the data volume only when blkid finds no signature, found by its NVMe serial", () => {
-    const volumeId = ref("aws_ebs_volume", logicalName(stack, "aws_ebs_volume", "database/data"));
+    const volumeId = ref("aws_ebs_volume", unitLogicalName(stack, "aws_ebs_volume", "database/data"));
     expect(script).toContain(`DATA_VOLUME_ID='${volumeId}'`);
     expect(script).toContain("lsblk -dnpo NAME,SERIAL");
     const mkfs = lines.flatMap((l, i) => (/\bmkfs\b/.test(l) ? [i] : []));
@@ -483,7 +492,11 @@ describe("Qdrant boot script (user data)", () => {
   });
 
   test("daily Qdrant snapshot to the S3 prefix at the configured time, pruned after the retention", () => {
-    const bucket = ref("aws_s3_bucket", logicalName(stack, "aws_s3_bucket", "snapshots/bucket"), "bucket");
+    const bucket = ref(
+      "aws_s3_bucket",
+      unitLogicalName(stack, "aws_s3_bucket", "snapshots/bucket"),
+      "bucket",
+    );
     expect(script).toContain(`bucket='${bucket}'`);
     expect(script).toContain("prefix='qdrant'");
     expect(script).toContain('"$api/snapshots?wait=true"');
@@ -585,9 +598,9 @@ describe("Database props validation and environment differences", () => {
     expect(volume).toMatchObject({ size: 100, iops: 3000, throughput: 125, final_snapshot: false });
     expect(volume.lifecycle).toEqual({ prevent_destroy: false });
     expect(valuesOf(dev, "aws_backup_plan")[0].rule[0].lifecycle).toEqual({ delete_after: 7 });
-    expect(byPath(dev, "aws_secretsmanager_secret", "database/api-key/secret").recovery_window_in_days).toBe(
-      0,
-    );
+    expect(
+      unitResource(dev, "aws_secretsmanager_secret", "database/api-key/secret").recovery_window_in_days,
+    ).toBe(0);
     expect(valuesOf(dev, "aws_instance")[0].instance_type).toBe("r6g.large");
   });
 });
@@ -701,9 +714,9 @@ describe("EC2/EBS/backup policy rules fail on misconfigured resources", () => {
 describe("Database in every environment (full synth)", () => {
   const stacks = synthAll();
   const of = (env: string) => ({
-    instance: byPathSynth(stacks[env], "aws_instance", "database/instance"),
-    volume: byPathSynth(stacks[env], "aws_ebs_volume", "database/data"),
-    plan: byPathSynth(stacks[env], "aws_backup_plan", "database/backup/plan"),
+    instance: stackResource(stacks[env], "aws_instance", "database/instance"),
+    volume: stackResource(stacks[env], "aws_ebs_volume", "database/data"),
+    plan: stackResource(stacks[env], "aws_backup_plan", "database/backup/plan"),
   });
 
   test("prod carries the seed's numbers: r6g.2xlarge, 1 TB gp3, daily snapshots kept 30 days, protected", () => {

@@ -24,15 +24,15 @@ import { ecsRules } from "../../policies/rules/ecs";
 import { WAIVERS } from "../../policies/waivers";
 import {
   type StackJson,
-  byPath,
-  logicalName,
+  stackResource,
+  stackLogicalName,
   policyOf,
   ref,
   resourcesOf,
   stackDoc,
   synthAll,
-  scopeLogicalName as unitName,
-  scopeResource as unit,
+  unitLogicalName,
+  unitResource,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -49,7 +49,7 @@ const PROD_ECS = configs.prod.ecs;
 const containersOf = (task: Record<string, any>): Record<string, any>[] =>
   JSON.parse(task.container_definitions);
 const statementsOf = (stack: StackJson, rolePath: string): Record<string, any>[] =>
-  policyOf(byPath(stack, "aws_iam_role_policy", `${rolePath}/policy`)).Statement;
+  policyOf(stackResource(stack, "aws_iam_role_policy", `${rolePath}/policy`)).Statement;
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
 /** True for "${<type>.<name>.<attr>}" references, optionally followed by a suffix such as "/*". */
 const isReference = (r: string) =>
@@ -122,16 +122,16 @@ function buildError(
 
 describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   const prod = synthAll().prod;
-  const cluster = byPath(prod, "aws_ecs_cluster", "application/cluster/cluster");
-  const clusterName = logicalName(prod, "aws_ecs_cluster", "application/cluster/cluster");
-  const providers = byPath(
+  const cluster = stackResource(prod, "aws_ecs_cluster", "application/cluster/cluster");
+  const clusterName = stackLogicalName(prod, "aws_ecs_cluster", "application/cluster/cluster");
+  const providers = stackResource(
     prod,
     "aws_ecs_cluster_capacity_providers",
     "application/cluster/capacity-providers",
   );
-  const service = byPath(prod, "aws_ecs_service", "application/service/service");
-  const serviceName = logicalName(prod, "aws_ecs_service", "application/service/service");
-  const task = byPath(prod, "aws_ecs_task_definition", "application/service/task-definition");
+  const service = stackResource(prod, "aws_ecs_service", "application/service/service");
+  const serviceName = stackLogicalName(prod, "aws_ecs_service", "application/service/service");
+  const task = stackResource(prod, "aws_ecs_task_definition", "application/service/task-definition");
   const [container] = containersOf(task);
 
   test("cluster air-applied-ai-cluster with Container Insights", () => {
@@ -143,9 +143,13 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("ECS Exec: sessions encrypted with the CMK, logged (OVERRIDE) to the encrypted exec log group", () => {
-    const execGroup = logicalName(prod, "aws_cloudwatch_log_group", "application/cluster/exec-logs/group");
+    const execGroup = stackLogicalName(
+      prod,
+      "aws_cloudwatch_log_group",
+      "application/cluster/exec-logs/group",
+    );
     expect(cluster.configuration.execute_command_configuration).toEqual({
-      kms_key_id: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
+      kms_key_id: ref("aws_kms_key", stackLogicalName(prod, "aws_kms_key", "kms/key"), "arn"),
       logging: "OVERRIDE",
       log_configuration: {
         cloud_watch_encryption_enabled: true,
@@ -172,8 +176,12 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("autoscaling 2..10 on service/<cluster name>/<service name>, CPU 70 % and memory 80 %", () => {
-    const target = byPath(prod, "aws_appautoscaling_target", "application/service/scaling-target");
-    const targetName = logicalName(prod, "aws_appautoscaling_target", "application/service/scaling-target");
+    const target = stackResource(prod, "aws_appautoscaling_target", "application/service/scaling-target");
+    const targetName = stackLogicalName(
+      prod,
+      "aws_appautoscaling_target",
+      "application/service/scaling-target",
+    );
     expect(target).toMatchObject({
       min_capacity: 2,
       max_capacity: 10,
@@ -227,12 +235,12 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   test("service: private subnets, no public IP, its own security group", () => {
     expect(service.network_configuration).toEqual({
       subnets: [0, 1].map((i) =>
-        ref("aws_subnet", logicalName(prod, "aws_subnet", `networking/private-${i}`)),
+        ref("aws_subnet", stackLogicalName(prod, "aws_subnet", `networking/private-${i}`)),
       ),
       security_groups: [
         ref(
           "aws_security_group",
-          logicalName(prod, "aws_security_group", "application/service/security-group/group"),
+          stackLogicalName(prod, "aws_security_group", "application/service/security-group/group"),
         ),
       ],
       assign_public_ip: false,
@@ -240,7 +248,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("service depends on the HTTPS listener, the forward rule and the capacity-provider association", () => {
-    const address = (type: string, path: string) => `${type}.${logicalName(prod, type, path)}`;
+    const address = (type: string, path: string) => `${type}.${stackLogicalName(prod, type, path)}`;
     expect(service.depends_on).toEqual(
       expect.arrayContaining([
         address("aws_lb_listener", "load-balancer/https"),
@@ -252,7 +260,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
     expect(service.load_balancer[0]).toMatchObject({
       target_group_arn: ref(
         "aws_lb_target_group",
-        logicalName(prod, "aws_lb_target_group", "load-balancer/target-group"),
+        stackLogicalName(prod, "aws_lb_target_group", "load-balancer/target-group"),
         "arn",
       ),
       container_name: CONTAINER_NAME,
@@ -274,7 +282,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("image = <ECR repository URL>:<var.image_tag>; the variable is declared at stack level with no default", () => {
-    const repo = logicalName(prod, "aws_ecr_repository", "application/repository/repository");
+    const repo = stackLogicalName(prod, "aws_ecr_repository", "application/repository/repository");
     expect(container.image).toBe(`${ref("aws_ecr_repository", repo, "repository_url")}:\${var.image_tag}`);
     expect(prod.variable.image_tag).toMatchObject({ type: "string", nullable: false });
     expect(prod.variable.image_tag.default).toBeUndefined();
@@ -304,7 +312,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("container logs: awslogs to the KMS-encrypted 30-day application log group", () => {
-    const group = logicalName(prod, "aws_cloudwatch_log_group", "application/service/logs/group");
+    const group = stackLogicalName(prod, "aws_cloudwatch_log_group", "application/service/logs/group");
     expect(container.logConfiguration).toMatchObject({
       logDriver: "awslogs",
       options: {
@@ -316,13 +324,13 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
     expect(prod.resource.aws_cloudwatch_log_group[group]).toMatchObject({
       name: "/air-applied-ai/ecs/api",
       retention_in_days: 30,
-      kms_key_id: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
+      kms_key_id: ref("aws_kms_key", stackLogicalName(prod, "aws_kms_key", "kms/key"), "arn"),
     });
   });
 
   test("environment points at the buckets, queue, Redis and Qdrant; credentials only through valueFrom", () => {
     const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
-    const name = (type: string, path: string) => logicalName(prod, type, path);
+    const name = (type: string, path: string) => stackLogicalName(prod, type, path);
     expect(env).toMatchObject({
       ENVIRONMENT: "prod",
       RAW_DATA_BUCKET: ref("aws_s3_bucket", name("aws_s3_bucket", "storage/raw-data/bucket"), "bucket"),
@@ -347,7 +355,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
   });
 
   test("ECR: immutable tags, scan on push, the CMK, never force-deleted, protected, lifecycle for old images", () => {
-    const repo = byPath(prod, "aws_ecr_repository", "application/repository/repository");
+    const repo = stackResource(prod, "aws_ecr_repository", "application/repository/repository");
     expect(repo).toMatchObject({
       name: "air-applied-ai-api",
       image_tag_mutability: "IMMUTABLE",
@@ -355,17 +363,17 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
       encryption_configuration: [
         {
           encryption_type: "KMS",
-          kms_key: ref("aws_kms_key", logicalName(prod, "aws_kms_key", "kms/key"), "arn"),
+          kms_key: ref("aws_kms_key", stackLogicalName(prod, "aws_kms_key", "kms/key"), "arn"),
         },
       ],
       force_delete: false,
       lifecycle: { prevent_destroy: true },
     });
-    const lifecycle = byPath(prod, "aws_ecr_lifecycle_policy", "application/repository/lifecycle");
+    const lifecycle = stackResource(prod, "aws_ecr_lifecycle_policy", "application/repository/lifecycle");
     expect(lifecycle.repository).toBe(
       ref(
         "aws_ecr_repository",
-        logicalName(prod, "aws_ecr_repository", "application/repository/repository"),
+        stackLogicalName(prod, "aws_ecr_repository", "application/repository/repository"),
         "name",
       ),
     );
@@ -383,7 +391,7 @@ describe("Application (ECS) in the prod stack: the seed's numbers", () => {
     expect(prod.output.ecr_repository_url.value).toBe(
       ref(
         "aws_ecr_repository",
-        logicalName(prod, "aws_ecr_repository", "application/repository/repository"),
+        stackLogicalName(prod, "aws_ecr_repository", "application/repository/repository"),
         "repository_url",
       ),
     );
@@ -401,14 +409,18 @@ describe("Application (ECS): per-environment differences", () => {
       const svc = physicalName(namePrefix(env), "api");
       const { minCapacity: min, maxCapacity: max } = configs[env].ecs;
       const [cpu, memory] = [String(configs[env].ecs.taskCpu), String(configs[env].ecs.taskMemory)];
-      expect(byPath(s, "aws_ecs_cluster", "application/cluster/cluster").name).toBe(cluster);
-      expect(byPath(s, "aws_ecs_service", "application/service/service").name).toBe(svc);
-      expect(byPath(s, "aws_ecr_repository", "application/repository/repository").name).toBe(svc);
-      expect(byPath(s, "aws_appautoscaling_target", "application/service/scaling-target")).toMatchObject({
+      expect(stackResource(s, "aws_ecs_cluster", "application/cluster/cluster").name).toBe(cluster);
+      expect(stackResource(s, "aws_ecs_service", "application/service/service").name).toBe(svc);
+      expect(stackResource(s, "aws_ecr_repository", "application/repository/repository").name).toBe(svc);
+      expect(
+        stackResource(s, "aws_appautoscaling_target", "application/service/scaling-target"),
+      ).toMatchObject({
         min_capacity: min,
         max_capacity: max,
       });
-      expect(byPath(s, "aws_ecs_task_definition", "application/service/task-definition")).toMatchObject({
+      expect(
+        stackResource(s, "aws_ecs_task_definition", "application/service/task-definition"),
+      ).toMatchObject({
         cpu,
         memory,
       });
@@ -416,7 +428,7 @@ describe("Application (ECS): per-environment differences", () => {
   );
 
   test("dev: ROLLING, no alternate target group, no infrastructure role", () => {
-    const service = byPath(stacks.dev, "aws_ecs_service", "application/service/service");
+    const service = stackResource(stacks.dev, "aws_ecs_service", "application/service/service");
     expect(service.deployment_configuration).toEqual({ strategy: "ROLLING" });
     expect(service.load_balancer[0].advanced_configuration).toBeUndefined();
     expect(resourcesOf(stacks.dev, "aws_iam_role").some(([n]) => n.includes("infrastructure-role"))).toBe(
@@ -443,13 +455,13 @@ describe("Application (ECS): per-environment differences", () => {
     "%s: ECS-native %o, ECS shifts traffic between the two target groups of the forward rule",
     (env, expected) => {
       const s = stacks[env];
-      const service = byPath(s, "aws_ecs_service", "application/service/service");
+      const service = stackResource(s, "aws_ecs_service", "application/service/service");
       expect(service.deployment_configuration).toEqual(expected);
       const tg = (path: string) =>
-        ref("aws_lb_target_group", logicalName(s, "aws_lb_target_group", path), "arn");
+        ref("aws_lb_target_group", stackLogicalName(s, "aws_lb_target_group", path), "arn");
       const rule = ref(
         "aws_lb_listener_rule",
-        logicalName(s, "aws_lb_listener_rule", "load-balancer/forward"),
+        stackLogicalName(s, "aws_lb_listener_rule", "load-balancer/forward"),
         "arn",
       );
       expect(service.load_balancer).toEqual([
@@ -462,14 +474,14 @@ describe("Application (ECS): per-environment differences", () => {
             production_listener_rule: rule,
             role_arn: ref(
               "aws_iam_role",
-              logicalName(s, "aws_iam_role", "application/service/infrastructure-role/role"),
+              stackLogicalName(s, "aws_iam_role", "application/service/infrastructure-role/role"),
               "arn",
             ),
           },
         },
       ]);
       // the forward rule carries both target groups (production 100, alternate 0) and ECS owns its weights
-      const forward = byPath(s, "aws_lb_listener_rule", "load-balancer/forward");
+      const forward = stackResource(s, "aws_lb_listener_rule", "load-balancer/forward");
       expect(forward.action[0].forward.target_group.map((t: any) => t.arn)).toEqual([
         tg("load-balancer/target-group"),
         tg("load-balancer/alternate-target-group"),
@@ -528,7 +540,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
     const statements = statementsOf(prod, "application/service/execution-role");
     const resourcesFor = (action: string) =>
       statements.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
-    const name = (type: string, path: string) => logicalName(prod, type, path);
+    const name = (type: string, path: string) => stackLogicalName(prod, type, path);
     expect(resourcesFor("ecr:BatchGetImage")).toEqual([
       ref("aws_ecr_repository", name("aws_ecr_repository", "application/repository/repository"), "arn"),
     ]);
@@ -553,7 +565,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
   test("task role: exactly the two data buckets and the queue, ECS Exec; no secrets, no image pull", () => {
     const statements = statementsOf(prod, "application/service/task-role");
     const text = JSON.stringify(statements);
-    const name = (type: string, path: string) => logicalName(prod, type, path);
+    const name = (type: string, path: string) => stackLogicalName(prod, type, path);
     const buckets = ["storage/raw-data/bucket", "storage/processed/bucket"].map((p) =>
       ref("aws_s3_bucket", name("aws_s3_bucket", p), "arn"),
     );
@@ -581,7 +593,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
 
   test("infrastructure role (prod CANARY): ECS may modify only our forward rule, listener and two target groups", () => {
     const statements = statementsOf(prod, "application/service/infrastructure-role");
-    const name = (type: string, path: string) => logicalName(prod, type, path);
+    const name = (type: string, path: string) => stackLogicalName(prod, type, path);
     const byAction = (action: string) =>
       statements.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
     expect(byAction("elasticloadbalancing:ModifyRule")).toEqual([
@@ -596,7 +608,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
       ),
     );
     const trust = JSON.parse(
-      byPath(prod, "aws_iam_role", "application/service/infrastructure-role/role").assume_role_policy,
+      stackResource(prod, "aws_iam_role", "application/service/infrastructure-role/role").assume_role_policy,
     );
     expect(trust.Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -606,7 +618,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
   test("task and execution roles trust ecs-tasks.amazonaws.com from our account only", () => {
     for (const role of ["execution-role", "task-role"]) {
       const trust = JSON.parse(
-        byPath(prod, "aws_iam_role", `application/service/${role}/role`).assume_role_policy,
+        stackResource(prod, "aws_iam_role", `application/service/${role}/role`).assume_role_policy,
       );
       expect(trust.Statement[0]).toMatchObject({
         Principal: { Service: "ecs-tasks.amazonaws.com" },
@@ -621,7 +633,7 @@ describe("Application (ECS): IAM names specific ARNs", () => {
 describe("Application (ECS): network paths", () => {
   const prod = synthAll().prod;
   const sg = (path: string) =>
-    ref("aws_security_group", logicalName(prod, "aws_security_group", `${path}/group`));
+    ref("aws_security_group", stackLogicalName(prod, "aws_security_group", `${path}/group`));
   const app = sg("application/service/security-group");
   const rulesOf = (type: string, group: string) =>
     valuesOf(prod, type)
@@ -643,7 +655,7 @@ describe("Application (ECS): network paths", () => {
         443,
         ref(
           "aws_vpc_endpoint",
-          logicalName(prod, "aws_vpc_endpoint", "networking/s3-endpoint"),
+          stackLogicalName(prod, "aws_vpc_endpoint", "networking/s3-endpoint"),
           "prefix_list_id",
         ),
       ],
@@ -687,7 +699,7 @@ describe("Application construct", () => {
       production_listener_rule: LB.productionListenerRuleArn,
       role_arn: ref(
         "aws_iam_role",
-        unitName(stack, "aws_iam_role", "app/service/infrastructure-role"),
+        unitLogicalName(stack, "aws_iam_role", "app/service/infrastructure-role"),
         "arn",
       ),
     });
@@ -696,7 +708,7 @@ describe("Application construct", () => {
   test("the execution role is granted exactly the secrets it injects", () => {
     const stack = synthScope(build());
     const statements = policyOf(
-      unit(stack, "aws_iam_role_policy", "app/service/execution-role/policy"),
+      unitResource(stack, "aws_iam_role_policy", "app/service/execution-role/policy"),
     ).Statement;
     expect(statements.filter((s: any) => String(s.Action).includes("secretsmanager"))).toEqual([
       {

@@ -29,8 +29,8 @@ import {
   resourcesOf,
   stackDoc,
   synthAll,
-  scopeLogicalName as logicalName,
-  scopeResource as byPath,
+  unitLogicalName,
+  unitResource,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
@@ -87,7 +87,7 @@ const alarm = (suffix: string) => {
   expect(found).toHaveLength(1);
   return found[0];
 };
-const topicRef = `\${aws_sns_topic.${logicalName(stack, "aws_sns_topic", "monitoring/alerts")}.arn}`;
+const topicRef = `\${aws_sns_topic.${unitLogicalName(stack, "aws_sns_topic", "monitoring/alerts")}.arn}`;
 
 test("config fills every threshold with its default (environments/schema.ts)", () => {
   expect(Object.keys(prodConfig.monitoring.thresholds).sort()).toEqual(
@@ -114,7 +114,7 @@ test("config fills every threshold with its default (environments/schema.ts)", (
 
 describe("alerting", () => {
   test("the topic is encrypted with the project CMK, whose policy admits CloudWatch, Budgets and Cost Anomaly Detection", () => {
-    const topic = byPath(stack, "aws_sns_topic", "monitoring/alerts");
+    const topic = unitResource(stack, "aws_sns_topic", "monitoring/alerts");
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
     const statements = policyOf(valuesOf(stack, "aws_kms_key")[0]).Statement;
     for (const [sid, service] of [
@@ -172,7 +172,7 @@ describe("event alerts (EventBridge rules to the alert topic)", () => {
     expect(rule).toMatchObject({ name: `aai-${alert.id}`, description: alert.description });
     expect(JSON.parse(rule.event_pattern)).toEqual(alert.eventPattern);
     const [target] = valuesOf(withAlert, "aws_cloudwatch_event_target");
-    const ruleName = logicalName(
+    const ruleName = unitLogicalName(
       withAlert,
       "aws_cloudwatch_event_rule",
       `monitoring/event-alerts/${alert.id}`,
@@ -185,7 +185,7 @@ describe("event alerts (EventBridge rules to the alert topic)", () => {
   });
 
   test("the topic policy lets EventBridge publish for these rules only", () => {
-    const ruleName = logicalName(
+    const ruleName = unitLogicalName(
       withAlert,
       "aws_cloudwatch_event_rule",
       `monitoring/event-alerts/${alert.id}`,
@@ -200,7 +200,7 @@ describe("event alerts (EventBridge rules to the alert topic)", () => {
   test("the key admits EventBridge for this topic only, by SNS's encryption context (SNS passes EventBridge no source keys)", () => {
     const [statement] = eventsStatement(keyStatements(withAlert));
     expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-    const topicName = byPath(withAlert, "aws_sns_topic", "monitoring/alerts").name;
+    const topicName = unitResource(withAlert, "aws_sns_topic", "monitoring/alerts").name;
     expect(statement.Condition).toEqual({
       StringEquals: {
         "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:${REGION}:${ACCOUNT}:${topicName}`,
@@ -454,7 +454,7 @@ describe("Prometheus and the ADOT collector", () => {
   test("AMP workspace: CMK, logging to an encrypted group with an ARN ending in :*", () => {
     const ws = valuesOf(stack, "aws_prometheus_workspace")[0];
     expect(ws.kms_key_arn).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
-    const group = logicalName(stack, "aws_cloudwatch_log_group", "monitoring/prometheus/logs/group");
+    const group = unitLogicalName(stack, "aws_cloudwatch_log_group", "monitoring/prometheus/logs/group");
     expect(ws.logging_configuration.log_group_arn).toBe(`\${aws_cloudwatch_log_group.${group}.arn}:*`);
   });
 
@@ -482,7 +482,7 @@ describe("Prometheus and the ADOT collector", () => {
   });
 
   test("remote write with SigV4 to the workspace endpoint", () => {
-    const ws = logicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
+    const ws = unitLogicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
     expect(config.exporters.prometheusremotewrite).toEqual({
       endpoint: `\${aws_prometheus_workspace.${ws}.prometheus_endpoint}api/v1/remote_write`,
       auth: { authenticator: "sigv4auth" },
@@ -519,12 +519,12 @@ describe("Prometheus and the ADOT collector", () => {
   });
 
   test("task role may remote-write to this workspace only; ecs discovery is scoped to the cluster", () => {
-    const role = logicalName(stack, "aws_iam_role", "monitoring/collector/task-role");
+    const role = unitLogicalName(stack, "aws_iam_role", "monitoring/collector/task-role");
     const policy = valuesOf(stack, "aws_iam_role_policy").find(
       (p) => p.role === `\${aws_iam_role.${role}.id}`,
     );
     const statements = policyOf(policy).Statement;
-    const ws = logicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
+    const ws = unitLogicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
     expect(statements[0]).toEqual({
       Effect: "Allow",
       Action: "aps:RemoteWrite",
@@ -566,7 +566,7 @@ describe("Prometheus and the ADOT collector", () => {
 
 describe("Grafana", () => {
   const ws = valuesOf(stack, "aws_grafana_workspace")[0];
-  const roleName = logicalName(stack, "aws_iam_role", "monitoring/grafana/role");
+  const roleName = unitLogicalName(stack, "aws_iam_role", "monitoring/grafana/role");
 
   test("workspace: current account, SSO from config, SERVICE_MANAGED with an explicit role, AMP + CloudWatch", () => {
     expect(ws).toMatchObject({
@@ -590,7 +590,7 @@ describe("Grafana", () => {
       (p) => p.role === `\${aws_iam_role.${roleName}.id}`,
     );
     const statements = policyOf(policy).Statement;
-    const amp = logicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
+    const amp = unitLogicalName(stack, "aws_prometheus_workspace", "monitoring/prometheus/workspace");
     expect(statements[0].Action).toEqual(
       expect.arrayContaining(["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels"]),
     );
@@ -764,8 +764,12 @@ describe("budget", () => {
 });
 
 describe("cost anomaly detection", () => {
-  const monitor = byPath(stack, "aws_ce_anomaly_monitor", "monitoring/cost-anomalies/monitor");
-  const subscription = byPath(stack, "aws_ce_anomaly_subscription", "monitoring/cost-anomalies/subscription");
+  const monitor = unitResource(stack, "aws_ce_anomaly_monitor", "monitoring/cost-anomalies/monitor");
+  const subscription = unitResource(
+    stack,
+    "aws_ce_anomaly_subscription",
+    "monitoring/cost-anomalies/subscription",
+  );
 
   test("a CUSTOM monitor over the costs tagged Environment=<environment>", () => {
     expect(monitor.monitor_type).toBe("CUSTOM");
@@ -781,7 +785,7 @@ describe("cost anomaly detection", () => {
   test("an IMMEDIATE subscription of that monitor publishes to the alert topic above a share of the budget", () => {
     expect(subscription.frequency).toBe("IMMEDIATE");
     expect(subscription.monitor_arn_list).toEqual([
-      `\${aws_ce_anomaly_monitor.${logicalName(stack, "aws_ce_anomaly_monitor", "monitoring/cost-anomalies/monitor")}.arn}`,
+      `\${aws_ce_anomaly_monitor.${unitLogicalName(stack, "aws_ce_anomaly_monitor", "monitoring/cost-anomalies/monitor")}.arn}`,
     ]);
     expect(subscription.subscriber).toEqual([{ type: "SNS", address: topicRef }]);
     expect(subscription.threshold_expression.dimension).toEqual({
@@ -791,7 +795,7 @@ describe("cost anomaly detection", () => {
     });
     // The topic policy must exist before AWS first tries to publish.
     expect(subscription.depends_on).toEqual([
-      `aws_sns_topic_policy.${logicalName(stack, "aws_sns_topic_policy", "monitoring/alerts-policy")}`,
+      `aws_sns_topic_policy.${unitLogicalName(stack, "aws_sns_topic_policy", "monitoring/alerts-policy")}`,
     ]);
   });
 

@@ -6,8 +6,8 @@ import { Platform } from "../../modules/platform";
 import { testKey } from "../helpers/fixtures";
 import { ServiceRole } from "../../modules/security/service-role";
 import {
-  byPath,
-  logicalName,
+  stackResource,
+  stackLogicalName,
   policyOf,
   ref,
   stackDoc,
@@ -19,8 +19,8 @@ import {
 
 describe("prod queue", () => {
   const prod = synthAll().prod;
-  const queue = byPath(prod, "aws_sqs_queue", "queue/queue");
-  const dlq = byPath(prod, "aws_sqs_queue", "queue/dlq");
+  const queue = stackResource(prod, "aws_sqs_queue", "queue/queue");
+  const dlq = stackResource(prod, "aws_sqs_queue", "queue/dlq");
 
   test("work queue redrives to the DLQ after 5 receives; long polling; visibility from config; KMS", () => {
     expect(queue.name).toBe("air-applied-ai-jobs");
@@ -39,17 +39,20 @@ describe("prod queue", () => {
     expect(dlq.message_retention_seconds).toBeGreaterThanOrEqual(queue.message_retention_seconds);
     expect(dlq.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
     const allow = JSON.parse(
-      byPath(prod, "aws_sqs_queue_redrive_allow_policy", "queue/dlq-redrive-allow").redrive_allow_policy,
+      stackResource(prod, "aws_sqs_queue_redrive_allow_policy", "queue/dlq-redrive-allow")
+        .redrive_allow_policy,
     );
     expect(allow).toEqual({
       redrivePermission: "byQueue",
-      sourceQueueArns: [`${"$"}{aws_sqs_queue.${logicalName(prod, "aws_sqs_queue", "queue/queue")}.arn}`],
+      sourceQueueArns: [
+        `${"$"}{aws_sqs_queue.${stackLogicalName(prod, "aws_sqs_queue", "queue/queue")}.arn}`,
+      ],
     });
   });
 
   test("both queues have TLS-only queue policies", () => {
     for (const name of ["queue-policy", "dlq-policy"]) {
-      const [deny] = policyOf(byPath(prod, "aws_sqs_queue_policy", `queue/${name}`)).Statement;
+      const [deny] = policyOf(stackResource(prod, "aws_sqs_queue_policy", `queue/${name}`)).Statement;
       expect(deny).toMatchObject({
         Effect: "Deny",
         Principal: "*",
@@ -67,8 +70,8 @@ describe("prod queue", () => {
   });
 
   test("static outputs name the queue and DLQ", () => {
-    const q = logicalName(prod, "aws_sqs_queue", "queue/queue");
-    const d = logicalName(prod, "aws_sqs_queue", "queue/dlq");
+    const q = stackLogicalName(prod, "aws_sqs_queue", "queue/queue");
+    const d = stackLogicalName(prod, "aws_sqs_queue", "queue/dlq");
     expect(prod.output.queue_url.value).toBe(ref("aws_sqs_queue", q, "url"));
     expect(prod.output.queue_arn.value).toBe(ref("aws_sqs_queue", q, "arn"));
     expect(prod.output.dlq_url.value).toBe(ref("aws_sqs_queue", d, "url"));
@@ -90,7 +93,7 @@ describe("prod queue", () => {
       ...c,
       queue: { maxReceiveCount: 3, visibilityTimeoutSeconds: 900 },
     }));
-    const q = byPath(dev, "aws_sqs_queue", "queue/queue");
+    const q = stackResource(dev, "aws_sqs_queue", "queue/queue");
     expect(q.name).toBe("air-applied-ai-dev-jobs");
     expect(JSON.parse(q.redrive_policy).maxReceiveCount).toBe(3);
     expect(q.visibility_timeout_seconds).toBe(900);

@@ -7,11 +7,11 @@ import { evaluate, toStackDoc } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
 import {
-  byPath,
-  logicalName,
+  stackResource,
+  stackLogicalName,
   policyOf,
   ref,
-  scopeLogicalName,
+  unitLogicalName,
   stackDoc,
   synthAll,
   synthEnvironment,
@@ -21,9 +21,9 @@ import {
 
 describe("prod storage matches the seed", () => {
   const prod = synthAll().prod;
-  const bucket = (name: string) => byPath(prod, "aws_s3_bucket", `storage/${name}/bucket`);
+  const bucket = (name: string) => stackResource(prod, "aws_s3_bucket", `storage/${name}/bucket`);
   const lifecycle = (name: string) =>
-    byPath(prod, "aws_s3_bucket_lifecycle_configuration", `storage/${name}/lifecycle`).rule;
+    stackResource(prod, "aws_s3_bucket_lifecycle_configuration", `storage/${name}/lifecycle`).rule;
   const currentTransitions = (name: string) =>
     lifecycle(name)
       .find((r: { id: string }) => r.id === "current-versions")
@@ -32,7 +32,8 @@ describe("prod storage matches the seed", () => {
   test("raw data: air-applied-ai-raw-data, versioned, STANDARD_IA at 30 days", () => {
     expect(bucket("raw-data").bucket).toBe("air-applied-ai-raw-data");
     expect(
-      byPath(prod, "aws_s3_bucket_versioning", "storage/raw-data/versioning").versioning_configuration.status,
+      stackResource(prod, "aws_s3_bucket_versioning", "storage/raw-data/versioning").versioning_configuration
+        .status,
     ).toBe("Enabled");
     expect(currentTransitions("raw-data")).toEqual([["STANDARD_IA", 30]]);
   });
@@ -40,7 +41,7 @@ describe("prod storage matches the seed", () => {
   test("processed: air-applied-ai-processed, versioned, GLACIER at 60 days", () => {
     expect(bucket("processed").bucket).toBe("air-applied-ai-processed");
     expect(
-      byPath(prod, "aws_s3_bucket_versioning", "storage/processed/versioning").versioning_configuration
+      stackResource(prod, "aws_s3_bucket_versioning", "storage/processed/versioning").versioning_configuration
         .status,
     ).toBe("Enabled");
     expect(currentTransitions("processed")).toEqual([["GLACIER", 60]]);
@@ -49,7 +50,7 @@ describe("prod storage matches the seed", () => {
   test.each(["raw-data", "processed"])(
     "%s: SSE-KMS with the CMK and bucket keys, logging, prevent_destroy, no force_destroy",
     (name) => {
-      const sse = byPath(
+      const sse = stackResource(
         prod,
         "aws_s3_bucket_server_side_encryption_configuration",
         `storage/${name}/encryption`,
@@ -59,7 +60,7 @@ describe("prod storage matches the seed", () => {
         kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
       });
       expect(sse.bucket_key_enabled).toBe(true);
-      expect(byPath(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).target_bucket).toMatch(
+      expect(stackResource(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).target_bucket).toMatch(
         /aws_s3_bucket\.storage_logs_bucket/,
       );
       expect(bucket(name).lifecycle.prevent_destroy).toBe(true);
@@ -89,13 +90,16 @@ describe("prod storage matches the seed", () => {
   );
 
   test("logs bucket: SSE-S3 (ALB logs cannot use KMS), expiry, and a policy for S3 access logging and ALB delivery", () => {
-    const sse = byPath(prod, "aws_s3_bucket_server_side_encryption_configuration", "storage/logs/encryption")
-      .rule[0];
+    const sse = stackResource(
+      prod,
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "storage/logs/encryption",
+    ).rule[0];
     expect(sse.apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
     expect(lifecycle("logs").find((r: { id: string }) => r.id === "current-versions").expiration).toEqual([
       { days: 365 },
     ]);
-    const statements = policyOf(byPath(prod, "aws_s3_bucket_policy", "storage/logs/policy")).Statement;
+    const statements = policyOf(stackResource(prod, "aws_s3_bucket_policy", "storage/logs/policy")).Statement;
     const sid = (id: string) => statements.find((s: { Sid: string }) => s.Sid === id);
     expect(sid("AllowAlbAccessLogsElbAccount").Principal).toEqual({ AWS: "arn:aws:iam::033677994240:root" });
     expect(sid("AllowAlbAccessLogsElbAccount").Resource).toMatch(
@@ -107,7 +111,7 @@ describe("prod storage matches the seed", () => {
     expect(sid("AllowAlbAccessLogsDelivery").Resource).toBe(sid("AllowAlbAccessLogsElbAccount").Resource);
     // As the ELB guide writes it: the resource path already names our account.
     expect(sid("AllowAlbAccessLogsDelivery").Condition).toBeUndefined();
-    const arn = (name: string) => ref("aws_s3_bucket", logicalName(prod, "aws_s3_bucket", name), "arn");
+    const arn = (name: string) => ref("aws_s3_bucket", stackLogicalName(prod, "aws_s3_bucket", name), "arn");
     expect(sid("AllowS3ServerAccessLogs")).toEqual({
       Sid: "AllowS3ServerAccessLogs",
       Effect: "Allow",
@@ -124,16 +128,16 @@ describe("prod storage matches the seed", () => {
 
   test("data buckets log S3 server access under the admitted s3-access/ prefix", () => {
     for (const name of ["raw-data", "processed"])
-      expect(byPath(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).target_prefix).toBe(
+      expect(stackResource(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).target_prefix).toBe(
         `s3-access/air-applied-ai-${name}/`,
       );
   });
 
   test("S3 access logging is enabled only after the logs bucket policy admits the logging service", () => {
     // PutBucketLogging checks the target's policy: without it, InvalidTargetBucketForLogging.
-    const logsPolicy = `aws_s3_bucket_policy.${logicalName(prod, "aws_s3_bucket_policy", "storage/logs/policy")}`;
+    const logsPolicy = `aws_s3_bucket_policy.${stackLogicalName(prod, "aws_s3_bucket_policy", "storage/logs/policy")}`;
     for (const name of ["raw-data", "processed"])
-      expect(byPath(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).depends_on).toEqual([
+      expect(stackResource(prod, "aws_s3_bucket_logging", `storage/${name}/logging`).depends_on).toEqual([
         logsPolicy,
       ]);
   });
@@ -141,8 +145,14 @@ describe("prod storage matches the seed", () => {
   test.each(["raw-data", "processed", "logs"])(
     "%s: denies plain HTTP and TLS < 1.2; blocks SSE-C uploads",
     (name) => {
-      const statements = policyOf(byPath(prod, "aws_s3_bucket_policy", `storage/${name}/policy`)).Statement;
-      const arn = ref("aws_s3_bucket", logicalName(prod, "aws_s3_bucket", `storage/${name}/bucket`), "arn");
+      const statements = policyOf(
+        stackResource(prod, "aws_s3_bucket_policy", `storage/${name}/policy`),
+      ).Statement;
+      const arn = ref(
+        "aws_s3_bucket",
+        stackLogicalName(prod, "aws_s3_bucket", `storage/${name}/bucket`),
+        "arn",
+      );
       expect(statements.slice(0, 2)).toEqual([
         {
           Sid: "DenyInsecureTransport",
@@ -162,8 +172,11 @@ describe("prod storage matches the seed", () => {
         },
       ]);
       expect(
-        byPath(prod, "aws_s3_bucket_server_side_encryption_configuration", `storage/${name}/encryption`)
-          .rule[0].blocked_encryption_types,
+        stackResource(
+          prod,
+          "aws_s3_bucket_server_side_encryption_configuration",
+          `storage/${name}/encryption`,
+        ).rule[0].blocked_encryption_types,
       ).toEqual(["SSE-C"]);
     },
   );
@@ -180,7 +193,7 @@ describe("prod storage matches the seed", () => {
     // The database tier's instance role writes exactly there.
     const processedArn = ref(
       "aws_s3_bucket",
-      logicalName(prod, "aws_s3_bucket", "storage/processed/bucket"),
+      stackLogicalName(prod, "aws_s3_bucket", "storage/processed/bucket"),
       "arn",
     );
     const policies = valuesOf(prod, "aws_iam_role_policy").map((p) => p.policy as string);
@@ -219,11 +232,11 @@ describe("per-environment storage", () => {
   );
 
   test("dev data buckets are not protected from destroy; staging's are", () => {
-    expect(byPath(synthAll().dev, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy).toBe(
-      false,
-    );
     expect(
-      byPath(synthAll().staging, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy,
+      stackResource(synthAll().dev, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy,
+    ).toBe(false);
+    expect(
+      stackResource(synthAll().staging, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy,
     ).toBe(true);
   });
 });
@@ -253,7 +266,7 @@ describe("grants", () => {
     storage.processed.grantWrite(role, "embeddings/*");
   });
   const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
-  const arn = (type: string, path: string) => ref(type, scopeLogicalName(stack, type, path), "arn");
+  const arn = (type: string, path: string) => ref(type, unitLogicalName(stack, type, path), "arn");
 
   test("read and write name the exact bucket ARNs and prefixes, plus the CMK", () => {
     const raw = arn("aws_s3_bucket", "storage/raw-data/bucket");

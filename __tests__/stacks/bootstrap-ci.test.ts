@@ -15,13 +15,13 @@ import { evaluate, toStackDoc } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
-import { byPath, logicalName, resourcesOf, synthAll, valuesOf } from "../helpers/synth";
+import { stackResource, stackLogicalName, resourcesOf, synthAll, valuesOf } from "../helpers/synth";
 
 const stack = synthAll().bootstrap;
 const REPO = "air-applied-ai/infrastructure";
-const providerRef = `\${aws_iam_openid_connect_provider.${logicalName(stack, "aws_iam_openid_connect_provider", "ci/oidc-provider")}.arn}`;
-const stateBucketArn = `\${aws_s3_bucket.${logicalName(stack, "aws_s3_bucket", "bootstrap/state/bucket")}.arn}`;
-const stateKeyArn = `\${aws_kms_key.${logicalName(stack, "aws_kms_key", "state-kms/key")}.arn}`;
+const providerRef = `\${aws_iam_openid_connect_provider.${stackLogicalName(stack, "aws_iam_openid_connect_provider", "ci/oidc-provider")}.arn}`;
+const stateBucketArn = `\${aws_s3_bucket.${stackLogicalName(stack, "aws_s3_bucket", "bootstrap/state/bucket")}.arn}`;
+const stateKeyArn = `\${aws_kms_key.${stackLogicalName(stack, "aws_kms_key", "state-kms/key")}.arn}`;
 
 type Statement = {
   Sid?: string;
@@ -32,9 +32,9 @@ type Statement = {
 };
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const roleLogical = (env: string, kind: string) =>
-  logicalName(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
+  stackLogicalName(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
 const inline = (env: string, kind: string): Statement[] =>
-  JSON.parse(byPath(stack, "aws_iam_role_policy", `ci/${env}-${kind}/policy`).policy).Statement;
+  JSON.parse(stackResource(stack, "aws_iam_role_policy", `ci/${env}-${kind}/policy`).policy).Statement;
 const attachments = (env: string, kind: string): string[] =>
   valuesOf(stack, "aws_iam_role_policy_attachment")
     .filter((a) => a.role === `\${aws_iam_role.${roleLogical(env, kind)}.name}`)
@@ -95,7 +95,7 @@ describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
   ])(
     "%s role trusts only this repository's GitHub environment %s, audience sts",
     (kind, githubEnvironment) => {
-      const role = byPath(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
+      const role = stackResource(stack, "aws_iam_role", `ci/${env}-${kind}/role`);
       expect(role.name).toBe(`air-applied-ai-ci-${env}-${kind}`);
       expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
         {
@@ -116,8 +116,8 @@ describe.each(ENVIRONMENT_NAMES.map((e) => [e]))("CI roles of %s", (env) => {
 
   test("no job of the plan environment can assume the deploy role, nor one of the deploy environment the plan role", () => {
     const subject = (kind: string) =>
-      JSON.parse(byPath(stack, "aws_iam_role", `ci/${env}-${kind}/role`).assume_role_policy).Statement[0]
-        .Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+      JSON.parse(stackResource(stack, "aws_iam_role", `ci/${env}-${kind}/role`).assume_role_policy)
+        .Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
     expect(subject("plan")).not.toBe(subject("deploy"));
     expect(planEnvironmentName(env)).not.toBe(env);
   });
@@ -453,7 +453,7 @@ const grants = (statements: Statement[], action: string, resource: string, effec
 const ACCOUNT = "${data.aws_caller_identity.current.account_id}";
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/air-applied-ai-workload-boundary`;
 const boundaryStatements = (): Statement[] =>
-  JSON.parse(byPath(stack, "aws_iam_policy", "ci/workload-boundary/policy").policy).Statement;
+  JSON.parse(stackResource(stack, "aws_iam_policy", "ci/workload-boundary/policy").policy).Statement;
 /** Everything the deploy role of `env` is given: its inline policy and the shared managed policies. */
 const deployRoleStatements = (env: string): Statement[] => [
   ...inline(env, "deploy"),
@@ -573,7 +573,7 @@ describe("workload permissions boundary (issue #10, fix 10)", () => {
   const ROLE_WRITES = [...BOUNDARY_CONDITIONED_ROLE_ACTIONS];
 
   test("the boundary is a customer managed policy of the bootstrap stack, output by ARN", () => {
-    const policy = byPath(stack, "aws_iam_policy", "ci/workload-boundary/policy");
+    const policy = stackResource(stack, "aws_iam_policy", "ci/workload-boundary/policy");
     expect(policy.name).toBe("air-applied-ai-workload-boundary");
     expect(stack.output.workload_permissions_boundary_arn.value).toBe(BOUNDARY_ARN);
   });

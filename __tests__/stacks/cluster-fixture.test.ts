@@ -4,7 +4,7 @@ import { toStackDoc } from "../../policies/engine";
 import { summarize } from "../../policies/report";
 import {
   type StackJson,
-  byPath,
+  stackResource,
   ref,
   resourcesOf,
   synthAll,
@@ -56,7 +56,7 @@ describe("cluster fixture (nodes: 3 in three AZs)", () => {
   test("6335 is open only from the Qdrant group to itself, in the whole stack", () => {
     const qdrantGroup = ref(
       "aws_security_group",
-      refName(byPath(stack, "aws_instance", "database/instance").vpc_security_group_ids[0]),
+      refName(stackResource(stack, "aws_instance", "database/instance").vpc_security_group_ids[0]),
     );
     for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
       const p2p = valuesOf(stack, type).filter(

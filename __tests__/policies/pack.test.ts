@@ -1,8 +1,8 @@
-import { evaluate, toStackDoc, waiverProblems } from "../policies/engine";
-import { formatReport, summarize, unusedWaivers } from "../policies/report";
-import { RULES } from "../policies/rules";
-import { WAIVERS } from "../policies/waivers";
-import { synthAll } from "./helpers/synth";
+import { evaluate, toStackDoc, waiverProblems } from "../../policies/engine";
+import { formatReport, summarize, unusedWaivers } from "../../policies/report";
+import { RULES } from "../../policies/rules";
+import { WAIVERS } from "../../policies/waivers";
+import { synthAll } from "../helpers/synth";
 
 describe("policy pack over every synthesized stack", () => {
   const stacks = synthAll();

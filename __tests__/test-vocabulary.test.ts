@@ -1,0 +1,39 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+/** Every TypeScript file under __tests__/ (helpers included). */
+function testSources(dir = __dirname): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return testSources(path);
+    return path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** The `x as y` specifiers of every import from __tests__/helpers/ in a source text. */
+function renamedHelperImports(source: string): string[] {
+  return [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*"(?:\.{1,2}\/)+helpers\/[\w-]+"/g)]
+    .flatMap((m) => m[1].split(","))
+    .map((s) => s.trim())
+    .filter((s) => /\sas\s/.test(s));
+}
+
+// One vocabulary (design-seams change 7): a helper means the same thing in every file, so no file
+// imports one under another name (`scopeResource as byPath` once made `byPath` mean two functions).
+describe("test helpers keep their names", () => {
+  test.each(testSources().map((path) => [relative(__dirname, path), path]))(
+    "%s imports helpers under their own names",
+    (_, path) => expect(renamedHelperImports(readFileSync(path, "utf8"))).toEqual([]),
+  );
+
+  test("a renamed import is found", () => {
+    // Assembled, so this file's own text holds no renamed import.
+    const source = [
+      "import {",
+      "  stackResource as byPath,",
+      "  synthAll,",
+      "} from " + '"../helpers/synth";',
+    ].join("\n");
+    expect(renamedHelperImports(source)).toEqual(["stackResource as byPath"]);
+  });
+});
