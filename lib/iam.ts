@@ -20,6 +20,19 @@ export interface IGrantable {
   addToPolicy(statement: PolicyStatement): void;
 }
 
+/**
+ * A secret a client reads at start: the environment variable it lands in, where it lives, and the grant
+ * that lets a role read exactly it. Data tiers offer one (`cache.clientSecret`); the service takes a list.
+ */
+export interface SecretBinding {
+  /** Environment variable name inside the container, e.g. REDIS_AUTH_TOKEN. */
+  readonly name: string;
+  /** Secrets Manager secret ARN (optionally `:<json-key>::`) or SSM parameter ARN. */
+  readonly valueFrom: string;
+  /** Grants a role read access to exactly this secret. */
+  readonly grantRead: (grantee: IGrantable) => void;
+}
+
 function one<T>(values: readonly T[]): T | readonly T[] {
   return values.length === 1 ? values[0] : values;
 }

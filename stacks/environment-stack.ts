@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import { PROJECT, STATE_BUCKET, namePrefix, stateKey, workloadBoundaryArn } from "../lib/naming";
 import { Cache } from "../modules/cache";
-import { Database, QDRANT_HTTP_PORT } from "../modules/database";
+import { Database } from "../modules/database";
 import { Application, imageTagVariable, shiftsTraffic } from "../modules/ecs";
 import { LoadBalancer } from "../modules/loadbalancer";
 import { Monitoring } from "../modules/monitoring";
@@ -108,23 +108,10 @@ export class EnvironmentStack extends BaseStack {
         RAW_DATA_BUCKET: this.storage.rawData.bucketName,
         PROCESSED_BUCKET: this.storage.processed.bucketName,
         QUEUE_URL: this.queue.queueUrl,
-        // REDIS_HOST, REDIS_PORT, REDIS_TLS, and REDIS_READER_HOST or (2+ shards) REDIS_CLUSTER_MODE
-        ...cache.clientEnvironment,
-        QDRANT_URL: database.endpointUrl,
-        QDRANT_GRPC_ENDPOINT: database.grpcEndpoint,
+        ...cache.clientEnvironment, // REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_READER_HOST or _CLUSTER_MODE
+        ...database.clientEnvironment, // QDRANT_URL, QDRANT_GRPC_ENDPOINT
       },
-      secrets: [
-        {
-          name: "REDIS_AUTH_TOKEN",
-          valueFrom: cache.authTokenSecretArn,
-          grantRead: (r) => cache.grantReadAuthToken(r),
-        },
-        {
-          name: "QDRANT_API_KEY",
-          valueFrom: database.apiKeySecretArn,
-          grantRead: (r) => database.grantReadApiKey(r),
-        },
-      ],
+      secrets: [cache.clientSecret, database.clientSecret], // REDIS_AUTH_TOKEN, QDRANT_API_KEY
     }));
     // Data access: exactly the buckets and the queue (and their key), through the tiers' grants.
     this.storage.rawData.grantReadWrite(app.taskRole);
@@ -135,8 +122,8 @@ export class EnvironmentStack extends BaseStack {
     app.connections.allowTo(cache);
     app.connections.allowTo(database);
 
-    // Monitoring last: it is fed every other tier's alarm targets; the collector scrapes the API's
-    // /metrics on the container port and Qdrant's on 6333 (it opens both paths itself).
+    // Monitoring last: it is fed every other tier's alarm targets; the collector opens its own paths to
+    // the API's /metrics (container port) and Qdrant's (6333).
     this.monitoring = new Monitoring(this, "monitoring", {
       platform,
       environment: config.name,
@@ -149,19 +136,7 @@ export class EnvironmentStack extends BaseStack {
       queue: this.queue.alarmTargets,
       natGatewayIds: network.natGatewayIds,
       eventAlerts: database.eventAlerts,
-      collector: {
-        network,
-        // Literal names: the collector renders them into its discovery config (a regex of the name).
-        clusterName: app.literalNames.cluster,
-        clusterArn: app.clusterArn,
-        appServiceName: app.literalNames.service,
-        appPort: config.ecs.containerPort,
-        app,
-        qdrantTargets: database.scrapeTargets,
-        qdrantPort: QDRANT_HTTP_PORT,
-        qdrant: database,
-        qdrantApiKeySecretArn: database.apiKeySecretArn,
-      },
+      collector: { network, app, qdrant: database }, // scrapes the API and every Qdrant node
     });
 
     // A cluster's client name answers only with nodes whose EC2 status-check alarm is OK.

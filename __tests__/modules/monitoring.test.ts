@@ -59,15 +59,18 @@ function props(overrides: Partial<MonitoringProps> = {}): Omit<MonitoringProps, 
     natGatewayIds: ["nat-0a", "nat-0b"],
     collector: {
       network: { ...TEST_NETWORK, vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] },
-      clusterName: "aai-cluster",
-      clusterArn: "arn:aws:ecs:us-east-2:123456789012:cluster/aai-cluster",
-      appServiceName: "aai-api",
-      appPort: 8000,
-      app: importedSecurityGroup("sg-app", { peerName: "api" }),
-      qdrantTargets: ["qdrant.prod.aai.internal:6333"],
-      qdrantPort: 6333,
-      qdrant: importedSecurityGroup("sg-qdrant", { peerName: "qdrant" }),
-      qdrantApiKeySecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:aai/qdrant-api-key-AbCdEf",
+      app: {
+        connections: importedSecurityGroup("sg-app", { peerName: "api" }).connections,
+        literalNames: { cluster: "aai-cluster", service: "aai-api" },
+        clusterArn: "arn:aws:ecs:us-east-2:123456789012:cluster/aai-cluster",
+        containerPort: 8000,
+      },
+      qdrant: {
+        connections: importedSecurityGroup("sg-qdrant", { peerName: "qdrant" }).connections,
+        scrapeTargets: ["qdrant.prod.aai.internal:6333"],
+        httpPort: 6333,
+        apiKeySecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:aai/qdrant-api-key-AbCdEf",
+      },
     },
     ...overrides,
   };
@@ -504,7 +507,7 @@ describe("Prometheus and the ADOT collector", () => {
     expect(container.healthCheck.command[0]).toMatch(/^CMD(-SHELL)?$/);
     expect(container.healthCheck.command).toEqual(["CMD", "/healthcheck"]);
     expect(container.secrets).toEqual([
-      { name: "QDRANT_API_KEY", valueFrom: props().collector!.qdrantApiKeySecretArn },
+      { name: "QDRANT_API_KEY", valueFrom: props().collector!.qdrant.apiKeySecretArn },
     ]);
     expect(JSON.stringify(container.environment)).not.toMatch(/secret:/);
     expect(container.logConfiguration.options["awslogs-group"]).toMatch(/aws_cloudwatch_log_group\..+\.name/);
@@ -531,7 +534,7 @@ describe("Prometheus and the ADOT collector", () => {
       Resource: `\${aws_prometheus_workspace.${ws}.arn}`,
     });
     const list = statements.find((s: any) => JSON.stringify(s.Action).includes("ecs:ListTasks"));
-    expect(list.Condition).toEqual({ ArnEquals: { "ecs:cluster": props().collector!.clusterArn } });
+    expect(list.Condition).toEqual({ ArnEquals: { "ecs:cluster": props().collector!.app.clusterArn } });
     expect(statements.find((s: any) => s.Action === "ecs:DescribeTasks").Resource).toBe(
       "arn:aws:ecs:us-east-2:123456789012:task/aai-cluster/*",
     );

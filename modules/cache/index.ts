@@ -2,7 +2,7 @@ import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-p
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { Construct } from "constructs";
-import type { IGrantable } from "../../lib/iam";
+import type { IGrantable, SecretBinding } from "../../lib/iam";
 import type { INetwork } from "../networking/network";
 import type { Platform, TierOutputs } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
@@ -102,6 +102,8 @@ export class Cache extends Construct implements IConnectable {
    * and REDIS_READER_HOST (cluster mode disabled) or REDIS_CLUSTER_MODE = "true" (enabled).
    */
   public readonly clientEnvironment: Readonly<Record<string, string>>;
+  /** The AUTH token for clients: REDIS_AUTH_TOKEN, read through grantReadAuthToken. */
+  public readonly clientSecret: SecretBinding;
   public readonly port: number = REDIS_PORT;
   /** Secrets Manager secret holding the AUTH token. */
   public readonly authTokenSecretArn: string;
@@ -246,6 +248,11 @@ export class Cache extends Construct implements IConnectable {
       ? { ...connection, REDIS_CLUSTER_MODE: "true" }
       : { ...connection, REDIS_READER_HOST: this.readerEndpointAddress };
     this.authTokenSecretArn = this.authToken.secretArn;
+    this.clientSecret = {
+      name: "REDIS_AUTH_TOKEN",
+      valueFrom: this.authTokenSecretArn,
+      grantRead: (grantee) => this.grantReadAuthToken(grantee),
+    };
     this.securityGroupId = securityGroup.securityGroupId;
     this.replicationGroupId = group.id;
     this.replicationGroupArn = group.arn;

@@ -3,7 +3,7 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Construct } from "constructs";
-import type { IGrantable } from "../../lib/iam";
+import type { IGrantable, SecretBinding } from "../../lib/iam";
 import type { EventAlert } from "../monitoring/event-alerts";
 import { REGION } from "../../lib/naming";
 import type { TierOutputs } from "../platform";
@@ -69,6 +69,9 @@ export class Database extends Construct implements IConnectable {
   public readonly endpointUrl: string;
   /** gRPC endpoint (host:port), e.g. qdrant.prod.air-applied-ai.internal:6334. */
   public readonly grpcEndpoint: string;
+  /** What clients get: QDRANT_URL (REST) and QDRANT_GRPC_ENDPOINT, and the API key as QDRANT_API_KEY. */
+  public readonly clientEnvironment: Readonly<Record<string, string>>;
+  public readonly clientSecret: SecretBinding;
   /** Private DNS name of the Qdrant host. */
   public readonly hostname: string;
   /** Secrets Manager secret with the API key (clients send it in the `api-key` header). */
@@ -93,6 +96,8 @@ export class Database extends Construct implements IConnectable {
   public readonly nodes: readonly QdrantNodeInfo[];
   /** host:port of every node's REST API: the collector scrapes each node's /metrics separately. */
   public readonly scrapeTargets: readonly string[];
+  /** Qdrant's REST port on every node (clients, health checks and the collector). */
+  public readonly httpPort = QDRANT_HTTP_PORT;
   private readonly clientRecords: Route53Record[];
   /** Name tag of each node's instance: `<prefix>-qdrant`, `<prefix>-qdrant-1`, ... */
   private readonly nodeNames: string[];
@@ -234,6 +239,12 @@ export class Database extends Construct implements IConnectable {
     this.endpointUrl = `http://${this.hostname}:${QDRANT_HTTP_PORT}`;
     this.grpcEndpoint = `${this.hostname}:${QDRANT_GRPC_PORT}`;
     this.apiKeySecretArn = this.apiKey.secretArn;
+    this.clientEnvironment = { QDRANT_URL: this.endpointUrl, QDRANT_GRPC_ENDPOINT: this.grpcEndpoint };
+    this.clientSecret = {
+      name: "QDRANT_API_KEY",
+      valueFrom: this.apiKeySecretArn,
+      grantRead: (grantee) => this.grantReadApiKey(grantee),
+    };
     this.securityGroupId = securityGroup.securityGroupId;
     this.instanceId = built[0].instance.id;
     this.dataVolumeId = built[0].volume.id;

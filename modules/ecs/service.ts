@@ -4,7 +4,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { type ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { type IGrantable, plainServiceTrustPolicy } from "../../lib/iam";
+import { type SecretBinding, plainServiceTrustPolicy } from "../../lib/iam";
 import type { INetwork } from "../networking/network";
 import type { Platform } from "../platform";
 import type { Connections, IConnectable } from "../security/connections";
@@ -48,14 +48,8 @@ export const ECS_EXEC_SSM_ACTIONS = [
 ] as const;
 
 /** A secret injected into the container through `valueFrom`, and how to grant reading it. */
-export interface ContainerSecret {
-  /** Environment variable name inside the container, e.g. REDIS_AUTH_TOKEN. */
-  readonly name: string;
-  /** Secrets Manager secret ARN (optionally `:<json-key>::`) or SSM parameter ARN. */
-  readonly valueFrom: string;
-  /** Grants a role read access to exactly this secret (e.g. `(r) => cache.grantReadAuthToken(r)`). */
-  readonly grantRead: (grantee: IGrantable) => void;
-}
+/** A secret the container reads at start (a data tier's `clientSecret`, or one of your own). */
+export type ContainerSecret = SecretBinding;
 
 /**
  * What the service needs from the load balancer tier: `loadBalancer.serviceTarget` builds it once,

@@ -122,25 +122,32 @@ export function renderCollectorConfig(p: CollectorConfigProps): string {
 }
 
 /** What the collector runs next to and scrapes: the application service and Qdrant. */
+/** The API service as the collector sees it: its tasks (connected on containerPort, both ends) and names. */
+export interface ScrapedService extends IConnectable {
+  /** Literal cluster and service names: rendered into the discovery config (a regex of the name). */
+  readonly literalNames: { readonly cluster: string; readonly service: string };
+  /** The ECS cluster the collector runs in too. */
+  readonly clusterArn: string;
+  /** The port the tasks serve /metrics on. */
+  readonly containerPort: number;
+}
+
+/** Qdrant as the collector sees it: its nodes (connected on httpPort, both ends) and the API key. */
+export interface ScrapedVectorStore extends IConnectable {
+  /**
+   * REST host:port of every node (one node: qdrant.prod.air-applied-ai.internal:6333; a cluster:
+   * qdrant-<i>.<zone>:6333): each node is scraped separately.
+   */
+  readonly scrapeTargets: readonly string[];
+  readonly httpPort: number;
+  readonly apiKeySecretArn: string;
+}
+
 export interface CollectorTargets {
   /** The collector task runs in the private subnets. */
   readonly network: INetwork;
-  /** The application's ECS cluster (the collector runs there too) and service. */
-  readonly clusterName: string;
-  readonly clusterArn: string;
-  readonly appServiceName: string;
-  readonly appPort: number;
-  /** The application tasks: the collector connects to them on appPort (both ends). */
-  readonly app: IConnectable;
-  /**
-   * Qdrant REST host:port of every node (one node: qdrant.prod.air-applied-ai.internal:6333; a cluster:
-   * qdrant-<i>.<zone>:6333), its security group and the API-key secret.
-   */
-  readonly qdrantTargets: readonly string[];
-  readonly qdrantPort: number;
-  /** Qdrant's host: the collector connects to it on qdrantPort (both ends). */
-  readonly qdrant: IConnectable;
-  readonly qdrantApiKeySecretArn: string;
+  readonly app: ScrapedService;
+  readonly qdrant: ScrapedVectorStore;
 }
 
 export interface AdotCollectorProps extends CollectorTargets {
@@ -162,7 +169,7 @@ export class AdotCollector extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: AdotCollectorProps) {
     super(scope, id);
-    const { platform, network } = props;
+    const { platform, network, app, qdrant } = props;
     if (network.privateSubnetIds.length === 0)
       throw new Error("AdotCollector: network.privateSubnetIds must list at least one subnet");
     const name = platform.name("adot-collector");
@@ -180,7 +187,7 @@ export class AdotCollector extends Construct implements IConnectable {
     logs.grantWrite(executionRole);
     executionRole.addToPolicy({
       actions: ["secretsmanager:GetSecretValue"],
-      resources: [props.qdrantApiKeySecretArn],
+      resources: [qdrant.apiKeySecretArn],
     });
     platform.key.grantDecrypt(executionRole);
 
@@ -202,10 +209,10 @@ export class AdotCollector extends Construct implements IConnectable {
     taskRole.addToPolicy({
       actions: ["ecs:ListTasks", "ecs:ListServices"],
       resources: ["*"],
-      conditions: { ArnEquals: { "ecs:cluster": props.clusterArn } },
+      conditions: { ArnEquals: { "ecs:cluster": app.clusterArn } },
     });
     taskRole.addToPolicy({ actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] });
-    const arn = (kind: string) => `arn:aws:ecs:${REGION}:${accountId}:${kind}/${props.clusterName}/*`;
+    const arn = (kind: string) => `arn:aws:ecs:${REGION}:${accountId}:${kind}/${app.literalNames.cluster}/*`;
     taskRole.addToPolicy({ actions: ["ecs:DescribeServices"], resources: [arn("service")] });
     taskRole.addToPolicy({ actions: ["ecs:DescribeTasks"], resources: [arn("task")] });
 
@@ -218,8 +225,8 @@ export class AdotCollector extends Construct implements IConnectable {
     });
     this.connections = sg.connections;
     // Both ends: egress here, ingress on the API tasks' and Qdrant's groups.
-    sg.connections.allowTo(props.app, [props.appPort]);
-    sg.connections.allowTo(props.qdrant, [props.qdrantPort]);
+    sg.connections.allowTo(app, [app.containerPort]);
+    sg.connections.allowTo(qdrant, [qdrant.httpPort]);
     sg.allowEgress(
       { cidr: "0.0.0.0/0" },
       443,
@@ -240,14 +247,14 @@ export class AdotCollector extends Construct implements IConnectable {
           name: "AOT_CONFIG_CONTENT",
           value: renderCollectorConfig({
             remoteWriteUrl: props.workspace.remoteWriteUrl,
-            clusterName: props.clusterName,
-            appServiceName: props.appServiceName,
-            appPort: props.appPort,
-            qdrantTargets: props.qdrantTargets,
+            clusterName: app.literalNames.cluster,
+            appServiceName: app.literalNames.service,
+            appPort: app.containerPort,
+            qdrantTargets: qdrant.scrapeTargets,
           }),
         },
       ],
-      secrets: [{ name: QDRANT_API_KEY_ENV, valueFrom: props.qdrantApiKeySecretArn }],
+      secrets: [{ name: QDRANT_API_KEY_ENV, valueFrom: qdrant.apiKeySecretArn }],
       // ECS health-check commands must start with "CMD" or "CMD-SHELL"; a bare ["/healthcheck"] (the
       // ADOT README form) is not run by the container runtime, so the task's health never leaves UNKNOWN.
       healthCheck: {
@@ -280,7 +287,7 @@ export class AdotCollector extends Construct implements IConnectable {
     });
     const service = new EcsService(this, "service", {
       name,
-      cluster: props.clusterArn,
+      cluster: app.clusterArn,
       taskDefinition: taskDefinition.arn,
       desiredCount: 1,
       launchType: "FARGATE",
