@@ -158,11 +158,13 @@ describe("ci.yml", () => {
     expect(ci.on.push.branches).toEqual(["main"]);
   });
 
-  test("test job: npm ci, lint, type check, tests, synth, policy, in that order", () => {
+  test("test job: npm ci, lint, type check, committed env table, tests, synth, policy, in that order", () => {
     expect(runs(ci.jobs.test).filter(Boolean)).toEqual([
       "npm ci --no-audit --no-fund",
       "npm run lint",
       "npm run typecheck",
+      // before npm test, which would refresh it
+      "npm run docs -- --check",
       "npm test",
       "npm run synth",
       "npm run policy",
