@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 
-/** Removes the stacks global-setup.ts synthesized, so a test run leaves nothing in the temp directory. */
+/** Removes the run's temp folder (global-setup.ts): the synthesized stacks and every test's scratch files. */
 export default function globalTeardown(): void {
-  if (process.env.AAI_TEST_STACKS_DIR)
-    rmSync(process.env.AAI_TEST_STACKS_DIR, { recursive: true, force: true });
+  if (process.env.AAI_TEST_RUN_DIR) rmSync(process.env.AAI_TEST_RUN_DIR, { recursive: true, force: true });
 }

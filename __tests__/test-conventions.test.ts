@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 /** Every TypeScript file under __tests__/ (helpers included). */
@@ -35,5 +36,14 @@ describe("test helpers keep their names", () => {
       "} from " + '"../helpers/synth";',
     ].join("\n");
     expect(renamedHelperImports(source)).toEqual(["stackResource as byPath"]);
+  });
+});
+
+// A run leaves nothing in the system temp folder: global-setup.ts points TMPDIR at one folder per run
+// (cdktf's Testing helpers never remove their cdktf.outdir.* folders) and global-teardown.ts removes it.
+describe("scratch files stay in the run's own temp folder", () => {
+  test("os.tmpdir() in a test is the run folder that global teardown removes", () => {
+    expect(process.env.AAI_TEST_RUN_DIR).toBeTruthy();
+    expect(tmpdir()).toBe(process.env.AAI_TEST_RUN_DIR);
   });
 });
