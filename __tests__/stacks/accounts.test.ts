@@ -24,13 +24,22 @@ function registryWith(accounts: Record<string, string>): Record<string, Environm
   );
 }
 
-/** Synthesizes bootstrap and the environments of `registry` with a bootstrap input; JSON by stack. */
+/**
+ * Builds bootstrap and the environments of `registry` with a bootstrap input; JSON by stack, each
+ * synthesized when a test first reads it (most tests read one or two stacks).
+ */
 function synth(registry: Record<string, EnvironmentInput>, bootstrap: object = bootstrapInput) {
   const app = Testing.app();
   const built = buildStacks(app, loadEnvironments(undefined, registry), loadBootstrap(bootstrap, registry));
-  return Object.fromEntries(
-    [built.bootstrap, ...built.environments].map((s) => [s.node.id, JSON.parse(Testing.synth(s))]),
-  );
+  const stacks: Record<string, any> = {};
+  for (const stack of [built.bootstrap, ...built.environments]) {
+    let json: unknown;
+    Object.defineProperty(stacks, stack.node.id, {
+      enumerable: true,
+      get: () => (json ??= JSON.parse(Testing.synth(stack))),
+    });
+  }
+  return stacks;
 }
 
 const roleNames = (stack: any): string[] =>
