@@ -37,9 +37,8 @@ export default tseslint.config(
     // Layering: main.ts -> stacks/ -> modules/ -> lib/. Modules own their props types; the config schema
     // imports DOWN from modules, never the other way. Repeats the provider-root restriction, because a
     // later no-restricted-imports entry replaces the earlier one for these files.
+    // (Tools that synthesize the stacks, such as the Terraform gate, live in tools/.)
     files: ["modules/**", "lib/**"],
-    // lib/terraform/ is the Terraform gate (a build tool that synthesizes the stacks), not a construct helper.
-    ignores: ["lib/terraform/**"],
     rules: {
       "no-restricted-imports": [
         "error",

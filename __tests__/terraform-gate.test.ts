@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type StackResult, describeFixtures, planCoverage, readTestOutput } from "../lib/terraform/gate";
+import { type StackResult, describeFixtures, planCoverage, readTestOutput } from "../tools/terraform/gate";
 import {
   DATA_OVERRIDES,
   NEWER_ATTRIBUTES,
@@ -11,7 +11,7 @@ import {
   forProvider,
   offlinePlanConfig,
   offlineTestFile,
-} from "../lib/terraform/offline-config";
+} from "../tools/terraform/offline-config";
 import {
   AWS_PROVIDER_DIR,
   cliConfigMirrorDirs,
@@ -19,7 +19,7 @@ import {
   findMirrors,
   mirrorVersions,
   terraformPlatform,
-} from "../lib/terraform/provider";
+} from "../tools/terraform/provider";
 import { AWS_PROVIDER_VERSION } from "../stacks/base-stack";
 import { synthAll } from "./helpers/synth";
 

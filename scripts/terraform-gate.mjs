@@ -1,5 +1,5 @@
 // `npm run gate` and the last step of `npm test`: terraform validate and an offline first-apply plan of
-// every synthesized stack (lib/terraform/gate.ts). Runs the compiled dist/ (scripts/build.mjs first).
+// every synthesized stack (tools/terraform/gate.ts). Runs the compiled dist/ (scripts/build.mjs first).
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -8,5 +8,5 @@ if (process.argv.includes("--help")) {
     "usage: npm run gate   (env: TF_PROVIDER_MIRROR, AAI_REQUIRE_TERRAFORM, AAI_REQUIRE_PINNED_PROVIDER, AAI_GATE_DIR)",
   );
 } else {
-  await require("../dist/lib/terraform/gate.js").main();
+  await require("../dist/tools/terraform/gate.js").main();
 }

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { ConfigError, ENVIRONMENT_INPUTS, loadBootstrap, loadEnvironments } from "../../environments";
 import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
 import type { EnvironmentInput } from "../../environments/schema";
-import { OFFLINE_PROVIDER_ARGUMENTS, offlineTestFile } from "../../lib/terraform/offline-config";
+import { OFFLINE_PROVIDER_ARGUMENTS, offlineTestFile } from "../../tools/terraform/offline-config";
 import { buildStacks } from "../../stacks/app";
 import { synthAll } from "../helpers/synth";
 

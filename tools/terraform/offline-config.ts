@@ -8,7 +8,7 @@
  * never skipped, so a new one is added here on purpose.
  */
 import { resources } from "../../tools/tfjson";
-import { mapStrings } from "../overrides";
+import { mapStrings } from "../../lib/overrides";
 import { compareVersions } from "./provider";
 
 /** A Terraform JSON document (a stack's cdk.tf.json, or a test file). */
@@ -141,7 +141,7 @@ export function offlinePlanConfig(stack: TfJson): TfJson {
   for (const type of Object.keys(ephemeral))
     if (!(type in EPHEMERAL_LITERALS))
       throw new Error(
-        `ephemeral resource type ${type} has no offline literal: declare it in EPHEMERAL_LITERALS (lib/terraform/offline-config.ts)`,
+        `ephemeral resource type ${type} has no offline literal: declare it in EPHEMERAL_LITERALS (tools/terraform/offline-config.ts)`,
       );
   const replaced = new Set(Object.keys(ephemeral).filter((t) => EPHEMERAL_LITERALS[t].callsAws));
   if (replaced.size === 0) return structuredClone(stack);
@@ -208,7 +208,7 @@ export function offlineTestFile(stack: TfJson): TfJson {
     const values = DATA_OVERRIDES[type];
     if (!values)
       throw new Error(
-        `data source type ${type} has no offline override: declare it in DATA_OVERRIDES (lib/terraform/offline-config.ts)`,
+        `data source type ${type} has no offline override: declare it in DATA_OVERRIDES (tools/terraform/offline-config.ts)`,
       );
     return Object.entries(byName as TfJson).map(([name, args]) => ({
       target: `data.${type}.${name}`,
@@ -221,7 +221,7 @@ export function offlineTestFile(stack: TfJson): TfJson {
       .map(([name]) => {
         if (!(name in VARIABLE_VALUES))
           throw new Error(
-            `variable ${name} has no offline value: declare it in VARIABLE_VALUES (lib/terraform/offline-config.ts)`,
+            `variable ${name} has no offline value: declare it in VARIABLE_VALUES (tools/terraform/offline-config.ts)`,
           );
         return [name, VARIABLE_VALUES[name]];
       }),
