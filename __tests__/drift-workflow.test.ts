@@ -186,6 +186,18 @@ interface Issue {
   pull_request?: object;
   state_reason?: string;
 }
+
+/** A drift issue as the script writes it: its title, the `drift` label, open, and `changes` on top. */
+function driftIssue(number: number, environment: string, body: string, changes: Partial<Issue> = {}): Issue {
+  return {
+    number,
+    title: `Drift detected: ${environment}`,
+    body,
+    state: "open",
+    labels: ["drift"],
+    ...changes,
+  };
+}
 function fakeGitHub(initial: Issue[] = [], labels: string[] = []) {
   const issues = initial.map((i) => ({ ...i }));
   const existingLabels = new Set(labels);
@@ -273,18 +285,7 @@ describe("drift.yml: one issue per environment (the github-script step)", () => 
   });
 
   test("drift again: updates the same issue in place, no second issue", async () => {
-    const gh = fakeGitHub(
-      [
-        {
-          number: 7,
-          title: "Drift detected: dev",
-          body: "<!-- drift:dev -->\nold",
-          state: "open",
-          labels: ["drift"],
-        },
-      ],
-      ["drift"],
-    );
+    const gh = fakeGitHub([driftIssue(7, "dev", "<!-- drift:dev -->\nold")], ["drift"]);
     await runScript(gh, "dev", "true", "Resource actions: delete: 1");
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0].number).toBe(7);
@@ -294,13 +295,7 @@ describe("drift.yml: one issue per environment (the github-script step)", () => 
   });
 
   test("keyed by environment: drift in staging opens its own issue and leaves dev's alone", async () => {
-    const dev = {
-      number: 7,
-      title: "Drift detected: dev",
-      body: "<!-- drift:dev -->\nold",
-      state: "open" as const,
-      labels: ["drift"],
-    };
+    const dev = driftIssue(7, "dev", "<!-- drift:dev -->\nold");
     const gh = fakeGitHub([dev], ["drift"]);
     await runScript(gh, "staging", "true", "staging summary");
     expect(gh.issues.map((i) => [i.number, i.title, i.state])).toEqual([
@@ -313,28 +308,9 @@ describe("drift.yml: one issue per environment (the github-script step)", () => 
   test("no drift: closes that environment's open issue with a comment, and only that one", async () => {
     const gh = fakeGitHub(
       [
-        {
-          number: 7,
-          title: "Drift detected: dev",
-          body: "<!-- drift:dev -->",
-          state: "open",
-          labels: ["drift"],
-        },
-        {
-          number: 8,
-          title: "Drift detected: staging",
-          body: "<!-- drift:staging -->",
-          state: "open",
-          labels: ["drift"],
-        },
-        {
-          number: 9,
-          title: "Drift detected: dev",
-          body: "a pull request",
-          state: "open",
-          labels: [],
-          pull_request: {},
-        },
+        driftIssue(7, "dev", "<!-- drift:dev -->"),
+        driftIssue(8, "staging", "<!-- drift:staging -->"),
+        driftIssue(9, "dev", "a pull request", { labels: [], pull_request: {} }),
       ],
       ["drift"],
     );
@@ -360,13 +336,7 @@ describe("drift.yml: one issue per environment (the github-script step)", () => 
   test("an issue whose marker was lost is still found by its title; duplicates are closed", async () => {
     const gh = fakeGitHub(
       [
-        {
-          number: 3,
-          title: "Drift detected: prod",
-          body: "edited by hand",
-          state: "open",
-          labels: ["drift"],
-        },
+        driftIssue(3, "prod", "edited by hand"),
         { number: 5, title: "something", body: "<!-- drift:prod -->", state: "open", labels: ["drift"] },
       ],
       ["drift"],
@@ -381,18 +351,7 @@ describe("drift.yml: one issue per environment (the github-script step)", () => 
   });
 
   test("a closed issue of the environment is not reused: new drift opens a new issue", async () => {
-    const gh = fakeGitHub(
-      [
-        {
-          number: 4,
-          title: "Drift detected: dev",
-          body: "<!-- drift:dev -->",
-          state: "closed",
-          labels: ["drift"],
-        },
-      ],
-      ["drift"],
-    );
+    const gh = fakeGitHub([driftIssue(4, "dev", "<!-- drift:dev -->", { state: "closed" })], ["drift"]);
     await runScript(gh, "dev", "true", "again");
     expect(gh.issues.map((i) => [i.number, i.state])).toEqual([
       [4, "closed"],
@@ -407,7 +366,7 @@ describe("drift.yml: one issue per environment (the github-script step)", () => 
   });
 
   test("a missing has-changes (the plan did not report) is an error, never a silent close", async () => {
-    const gh = fakeGitHub([{ number: 7, title: "Drift detected: dev", body: "", state: "open", labels: [] }]);
+    const gh = fakeGitHub([driftIssue(7, "dev", "", { labels: [] })]);
     await expect(runScript(gh, "dev", "")).rejects.toThrow(/unexpected has-changes/);
     expect(gh.issues[0].state).toBe("open");
   });
