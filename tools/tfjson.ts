@@ -174,6 +174,20 @@ export class SynthOutputMissingError extends Error {
   }
 }
 
+/**
+ * The cdk.tf.json of every stack one synthesis wrote into `outdir`, by stack name in the synthesis order
+ * of its manifest.json (a synthesis that just ran: the Terraform gate's, the test setup's).
+ */
+export function readSynthesizedStacks(outdir: string): Record<string, StackJson> {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  return Object.fromEntries(
+    Object.keys(manifest.stacks).map((name) => [
+      name,
+      JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")),
+    ]),
+  );
+}
+
 /** Reads every <outdir>/stacks/<stack>/cdk.tf.json, by stack name in sorted order. */
 export function loadStacks(outdir = "cdktf.out"): StackDoc[] {
   const stacksDir = join(outdir, "stacks");

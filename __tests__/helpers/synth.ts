@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing } from "cdktf";
@@ -7,23 +7,19 @@ import { FIXTURE_INPUTS } from "../../environments/fixtures";
 import type { EnvironmentInput, EnvironmentName } from "../../environments/schema";
 import { buildStacks } from "../../stacks/app";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { type StackDoc, type StackJson, resourceAt, resources, toStackDoc } from "../../tools/tfjson";
+import {
+  type StackDoc,
+  type StackJson,
+  readSynthesizedStacks,
+  resourceAt,
+  resources,
+  toStackDoc,
+} from "../../tools/tfjson";
 
 /** Synthesized JSON of one stack. */
 export type { StackJson } from "../../tools/tfjson";
 
 let cache: Record<string, StackJson> | undefined;
-
-/** Each stack's cdk.tf.json in a synthesized output directory, by stack name. */
-function readStacks(outdir: string): Record<string, StackJson> {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
-  return Object.fromEntries(
-    Object.keys(manifest.stacks).map((name) => [
-      name,
-      JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")),
-    ]),
-  );
-}
 
 /**
  * Synthesizes exactly as `npm run synth` does (App.synth into a directory, metadata included) and
@@ -35,7 +31,7 @@ function synthApp(build: (app: App) => void): Record<string, StackJson> {
     const app = new App({ outdir });
     build(app);
     app.synth();
-    return readStacks(outdir);
+    return readSynthesizedStacks(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -54,7 +50,7 @@ export function synthesizeTo(outdir: string): void {
  */
 export function synthAll(): Record<string, StackJson> {
   const dir = process.env.AAI_TEST_STACKS_DIR;
-  cache ??= dir ? readStacks(dir) : synthApp((app) => buildStacks(app, loadEnvironments()));
+  cache ??= dir ? readSynthesizedStacks(dir) : synthApp((app) => buildStacks(app, loadEnvironments()));
   return cache;
 }
 

@@ -9,7 +9,7 @@
  * AAI_REQUIRE_PINNED_PROVIDER=1 (the GitHub `validate` job) fails unless the pinned provider is used.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { loadEnvironments } from "../../environments";
@@ -26,6 +26,7 @@ import {
   offlinePlanConfig,
   offlineTestFile,
 } from "./offline-config";
+import { readSynthesizedStacks } from "../tfjson";
 import { type ProviderMirror, compareVersions, findMirrors } from "./provider";
 
 /** Where the gate keeps its work (per-stack folders and the shared plugin cache) between runs. */
@@ -284,13 +285,7 @@ export function synthesizeStacks(
   buildStacks(app);
   for (const config of loadEnvironments(undefined, fixtures)) new EnvironmentStack(app, config);
   app.synth();
-  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
-  return Object.fromEntries(
-    Object.keys(manifest.stacks).map((name) => [
-      name,
-      JSON.parse(readFileSync(join(dir, "stacks", name, "cdk.tf.json"), "utf8")),
-    ]),
-  );
+  return readSynthesizedStacks(dir);
 }
 
 export interface GateOutcome {
