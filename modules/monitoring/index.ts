@@ -112,14 +112,30 @@ export class Monitoring extends Construct {
     const namePrefix = platform.namePrefix;
 
     // --- Alert topic ------------------------------------------------------------------------------
-    for (const [principal, { keySid }] of Object.entries(ALERT_PUBLISHERS))
-      platform.key.allowService(keySid, principal, PUBLISHER_KEY_ACTIONS);
+    // Services that publish to the topic: each gets a key statement and a topic statement. A Qdrant
+    // cluster's health rules alert through AMP's alert manager, which publishes here too.
+    const qdrantCluster = props.qdrant?.cluster;
+    const publishers = [
+      ...Object.entries(ALERT_PUBLISHERS).map(([service, sids]) => ({
+        service,
+        ...sids,
+        actions: ["SNS:Publish"],
+      })),
+      ...(qdrantCluster
+        ? [
+            {
+              service: AMP_ALERT_PUBLISHER,
+              keySid: "AllowAmpAlerts",
+              topicSid: "AmpAlertManagerPublish",
+              actions: AMP_TOPIC_ACTIONS,
+            },
+          ]
+        : []),
+    ];
+    for (const { service, keySid } of publishers)
+      platform.key.allowService(keySid, service, PUBLISHER_KEY_ACTIONS);
     const context = StackContext.of(this);
     const topicName = platform.name("alerts");
-    // A Qdrant cluster's health rules alert through AMP's alert manager, which publishes to this topic.
-    const qdrantCluster = props.qdrant?.cluster;
-    if (qdrantCluster)
-      platform.key.allowService("AllowAmpAlerts", AMP_ALERT_PUBLISHER, PUBLISHER_KEY_ACTIONS);
     const topic = new SnsTopic(this, "alerts", {
       name: topicName,
       displayName: `${namePrefix} alerts`,
@@ -143,25 +159,14 @@ export class Monitoring extends Construct {
     const topicPolicy = new SnsTopicPolicy(this, "alerts-policy", {
       arn: topic.arn,
       policy: policyDocument([
-        ...Object.entries(ALERT_PUBLISHERS).map(([service, { topicSid }]) => ({
+        ...publishers.map(({ service, topicSid, actions }) => ({
           sid: topicSid,
           principals: { Service: service },
-          actions: ["SNS:Publish"],
+          actions,
           resources: [topic.arn],
           conditions: { StringEquals: { "aws:SourceAccount": context.accountId } },
         })),
         ...eventAlerts.publishStatement(topic.arn),
-        ...(qdrantCluster
-          ? [
-              {
-                sid: "AmpAlertManagerPublish",
-                principals: { Service: AMP_ALERT_PUBLISHER },
-                actions: AMP_TOPIC_ACTIONS,
-                resources: [topic.arn],
-                conditions: { StringEquals: { "aws:SourceAccount": context.accountId } },
-              },
-            ]
-          : []),
       ]),
     });
     props.alarmEmails.forEach((email, i) => {
