@@ -51,7 +51,6 @@ const one =
   (title: string, ...details: ((r: Resource) => string | undefined)[]) =>
   ([r]: Resource[]): string[] => [title, ...details.map((d) => d(r)).filter((d): d is string => !!d)];
 /** Wraps a list into lines of at most `perLine` items. */
-/** Wraps a list into lines of at most `perLine` items. */
 export const wrap = (items: string[], perLine: number): string[] =>
   items.reduce<string[]>((lines, item, i) => {
     if (i % perLine === 0) lines.push(item);

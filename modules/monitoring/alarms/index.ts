@@ -30,7 +30,6 @@ export function isPercentile(statistic: string): boolean {
 }
 
 /** Builds every alarm spec for the targets given. Families of absent targets are skipped. */
-/** Builds every alarm spec for the targets given. Families of absent targets are skipped. */
 export function buildAlarmSpecs(targets: AlarmTargets, t: Thresholds): AlarmSpec[] {
   const specs: AlarmSpec[] = [
     ...(targets.ecs ? ecsAlarms(targets.ecs, t) : []),
