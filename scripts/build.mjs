@@ -1,13 +1,20 @@
 // Compile once: transpile the TypeScript sources to dist/ with swc (no type check; `npm run typecheck`
 // and the test suite do that once). Takes a fraction of a second, so `npm run synth` stays fast.
-import { transformFileSync } from "@swc/core";
+// `node scripts/build.mjs [--verbose]` builds; scripts/synth.mjs imports build() to compile and
+// synthesize in one process.
+import { transformFile } from "@swc/core";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "dist");
 const sources = ["main.ts", "lib", "environments", "modules", "stacks", "policies", "tools"];
+const SWC_OPTIONS = {
+  jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+  module: { type: "commonjs" },
+  sourceMaps: false,
+};
 
 function* walk(path) {
   if (statSync(path).isDirectory()) {
@@ -17,19 +24,47 @@ function* walk(path) {
   }
 }
 
-rmSync(outDir, { recursive: true, force: true });
-let count = 0;
-for (const source of sources.filter((s) => existsSync(join(root, s)))) {
-  for (const file of walk(join(root, source))) {
-    const { code } = transformFileSync(file, {
-      jsc: { parser: { syntax: "typescript" }, target: "es2022" },
-      module: { type: "commonjs" },
-      sourceMaps: false,
-    });
-    const target = join(outDir, relative(root, file)).replace(/\.ts$/, ".js");
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, code);
-    count += 1;
+/** `<file>:<line>:<column>: <swc's first line>`: swc's own message spans a code frame and a backtrace. */
+function syntaxError(file, error) {
+  const message = String(error?.message ?? error);
+  const at = /,-\[[^\]]*?:(\d+):(\d+)\]/.exec(message);
+  const first = message
+    .split("\n")[0]
+    .replace(/^\s*x\s*/, "")
+    .trim();
+  return `${relative(root, file)}${at ? `:${at[1]}:${at[2]}` : ""}: ${first}`;
+}
+
+/** Replaces dist/ with a fresh compile of every source; resolves to the number of files written. */
+export async function build() {
+  rmSync(outDir, { recursive: true, force: true });
+  const files = sources.filter((s) => existsSync(join(root, s))).flatMap((s) => [...walk(join(root, s))]);
+  // swc's async transform runs on its own thread pool: every core compiles.
+  await Promise.all(
+    files.map(async (file) => {
+      const { code } = await transformFile(file, SWC_OPTIONS).catch((error) => {
+        throw new Error(syntaxError(file, error));
+      });
+      const target = join(outDir, relative(root, file)).replace(/\.ts$/, ".js");
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, code);
+    }),
+  );
+  return files.length;
+}
+
+/** build() for a command line: a failure is one line on stderr and exit 1 (AAI_DEBUG=1 adds the stack). */
+export async function buildOrExit() {
+  try {
+    return await build();
+  } catch (error) {
+    console.error(`build failed: ${error.message}`);
+    if (process.env.AAI_DEBUG) console.error(error.stack);
+    process.exit(1);
   }
 }
-if (process.argv.includes("--verbose")) console.log(`built ${count} files into dist/`);
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const count = await buildOrExit();
+  if (process.argv.includes("--verbose")) console.log(`built ${count} files into dist/`);
+}
