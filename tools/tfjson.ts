@@ -5,7 +5,7 @@
  * all see a stack through it: resources with their Terraform address and construct path, lookups by
  * construct path, references between resources, nested blocks and IAM policy documents.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Synthesized JSON of one stack. */
@@ -176,29 +176,25 @@ export class SynthOutputMissingError extends Error {
 
 /**
  * The cdk.tf.json of every stack one synthesis wrote into `outdir`, by stack name in the synthesis order
- * of its manifest.json (a synthesis that just ran: the Terraform gate's, the test setup's).
+ * of its manifest.json. The manifest, written last by a synth, names exactly the stacks that are current:
+ * a stack directory it does not name (left out by AAI_ENVIRONMENTS, holding only Terraform's files) is
+ * not read.
  */
 export function readSynthesizedStacks(outdir: string): Record<string, StackJson> {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  const manifest = join(outdir, "manifest.json");
+  if (!existsSync(manifest))
+    throw new SynthOutputMissingError(`${manifest} not found: run \`npm run synth\` first`);
   return Object.fromEntries(
-    Object.keys(manifest.stacks).map((name) => [
-      name,
-      JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")),
-    ]),
+    Object.keys(JSON.parse(readFileSync(manifest, "utf8")).stacks).map((name) => {
+      const file = join(outdir, "stacks", name, "cdk.tf.json");
+      if (!existsSync(file))
+        throw new SynthOutputMissingError(`${file} not found: run \`npm run synth\` again`);
+      return [name, JSON.parse(readFileSync(file, "utf8"))];
+    }),
   );
 }
 
-/** Reads every <outdir>/stacks/<stack>/cdk.tf.json, by stack name in sorted order. */
+/** Every stack of the synthesis in `outdir` (see readSynthesizedStacks), as the tools read it. */
 export function loadStacks(outdir = "cdktf.out"): StackDoc[] {
-  const stacksDir = join(outdir, "stacks");
-  if (!existsSync(stacksDir))
-    throw new SynthOutputMissingError(`${stacksDir} not found: run \`npm run synth\` first`);
-  return readdirSync(stacksDir)
-    .sort()
-    .map((name) => {
-      const file = join(stacksDir, name, "cdk.tf.json");
-      if (!existsSync(file))
-        throw new SynthOutputMissingError(`${file} not found: run \`npm run synth\` again`);
-      return toStackDoc(name, JSON.parse(readFileSync(file, "utf8")));
-    });
+  return Object.entries(readSynthesizedStacks(outdir)).map(([name, json]) => toStackDoc(name, json));
 }

@@ -164,7 +164,7 @@ describe("npm run policy (dist/policies/cli.js)", () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr.trimEnd().split("\n")).toEqual([
-      `npm run policy: ${join(missing, "stacks")} not found: run \`npm run synth\` first`,
+      `npm run policy: ${join(missing, "manifest.json")} not found: run \`npm run synth\` first`,
     ]);
   });
 

@@ -257,7 +257,7 @@ describe("scripts/cost.mjs", () => {
 
   test.each([
     [["--frobnicate"], /^cost: unknown option --frobnicate/],
-    [["/no/such/dir"], /^cost: \/no\/such\/dir\/stacks not found/],
+    [["/no/such/dir"], /^cost: \/no\/such\/dir\/manifest\.json not found/],
     [["--compare"], /^cost: --compare needs a value\n$/],
   ])("%j: one line on stderr, exit 1", (args, message) => {
     const out = run(...args);

@@ -1,10 +1,15 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
+  SynthOutputMissingError,
   blocks,
   byAddress,
   parsePolicy,
   referencedAddresses,
   references,
   referencing,
+  loadStacks,
   resourceAt,
   resources,
   toStackDoc,
@@ -58,5 +63,50 @@ describe("tools/tfjson: the one reader of synthesized JSON", () => {
     expect(blocks(undefined)).toEqual([]);
     expect(parsePolicy(JSON.stringify({ Statement: { Effect: "Allow" } }))).toEqual([{ Effect: "Allow" }]);
     expect(parsePolicy("${jsonencode(x)}")).toBeUndefined();
+  });
+
+  describe("reading a synthesis: only the stacks its manifest names, in the manifest's order", () => {
+    let outdir: string;
+    const writeStack = (name: string, json: object) => {
+      mkdirSync(join(outdir, "stacks", name), { recursive: true });
+      writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+    };
+    const writeManifest = (names: string[]) =>
+      writeFileSync(
+        join(outdir, "manifest.json"),
+        JSON.stringify({ stacks: Object.fromEntries(names.map((n) => [n, {}])) }),
+      );
+    beforeEach(() => {
+      outdir = mkdtempSync(join(tmpdir(), "aai-tfjson-"));
+    });
+    afterEach(() => rmSync(outdir, { recursive: true, force: true }));
+
+    test("a stack directory left by an earlier synth (only Terraform's files in it) is not read", () => {
+      // GIVEN bootstrap and dev synthesized, prod left out (AAI_ENVIRONMENTS=dev): its directory keeps .terraform
+      writeStack("bootstrap", json);
+      writeStack("dev", json);
+      mkdirSync(join(outdir, "stacks", "prod", ".terraform"), { recursive: true });
+      writeManifest(["bootstrap", "dev"]);
+      // WHEN / THEN
+      expect(loadStacks(outdir).map((s) => s.name)).toEqual(["bootstrap", "dev"]);
+    });
+
+    test("the manifest's order is kept (bootstrap, then promotion order), not the directory's", () => {
+      for (const name of ["prod", "bootstrap", "dev"]) writeStack(name, json);
+      writeManifest(["bootstrap", "dev", "prod"]);
+      expect(loadStacks(outdir).map((s) => s.name)).toEqual(["bootstrap", "dev", "prod"]);
+    });
+
+    test("no manifest, or a stack it names without its cdk.tf.json: one message saying what to run", () => {
+      expect(() => loadStacks(outdir)).toThrow(
+        new SynthOutputMissingError(
+          `${join(outdir, "manifest.json")} not found: run \`npm run synth\` first`,
+        ),
+      );
+      writeManifest(["dev"]);
+      expect(() => loadStacks(outdir)).toThrow(
+        `${join(outdir, "stacks", "dev", "cdk.tf.json")} not found: run \`npm run synth\` again`,
+      );
+    });
   });
 });
