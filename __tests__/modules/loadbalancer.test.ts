@@ -25,15 +25,24 @@ import { WAIVERS } from "../../policies/waivers";
 import {
   type StackJson,
   policyOf,
+  ref,
   resourcesOf,
   stackDoc,
+  stackLogicalName,
+  stackResource,
   synthAll,
-  synthEnvironment,
   synthScope,
+  unitLogicalName,
+  unitResource,
   valuesOf,
 } from "../helpers/synth";
-import { ACCOUNT, TEST_NETWORK, testKey } from "../helpers/fixtures";
-import { Platform } from "../../modules/platform";
+import { ACCOUNT, TEST_NETWORK, testPlatform } from "../helpers/fixtures";
+
+/*
+ * Three layers (design-seams change 7): the LoadBalancer construct and its error pages on their own
+ * (synthScope, GIVEN/WHEN/THEN), the committed prod stack against the seed (synthAll), and what dev and
+ * staging do differently (synthAll). The ALB and WAF policy rules on the prod stack close the file.
+ */
 
 const configs = Object.fromEntries(loadEnvironments().map((c) => [c.name, c]));
 /** The unit-test ALB and WAF are staging's, named by the one naming rule. */
@@ -45,14 +54,16 @@ const page = (file: string) => readFileSync(join(pagesDir, file), "utf8");
 
 /** A LoadBalancer in a test stack, with an SSE-S3 log bucket whose policy admits ELB log delivery. */
 type TestProps = Partial<LoadBalancerProps> & {
+  /** @default staging's */
+  readonly namePrefix?: string;
   readonly publicSubnetIds?: string[];
   readonly subnetAvailabilityZones?: string[];
 };
 const build =
   (over: TestProps = {}, serviceSecurityGroupId?: string) =>
   (scope: Construct) => {
-    const key = testKey(scope);
-    const { publicSubnetIds, subnetAvailabilityZones, ...props } = over;
+    const { namePrefix: prefix, publicSubnetIds, subnetAvailabilityZones, ...props } = over;
+    const platform = testPlatform(scope, { namePrefix: prefix ?? STAGING });
     const logs = new SecureBucket(scope, "logs", { bucketName: "test-logs" });
     logs.addToResourcePolicy({
       sid: "ElbLogDelivery",
@@ -61,7 +72,7 @@ const build =
       resources: [`${logs.bucketArn}/alb/AWSLogs/${ACCOUNT}/*`],
     });
     const lb = new LoadBalancer(scope, "load-balancer", {
-      platform: new Platform({ namePrefix: STAGING, key, logRetentionDays: 30 }),
+      platform,
       network: {
         ...TEST_NETWORK,
         vpcId: "vpc-123",
@@ -83,31 +94,47 @@ const build =
       lb.connections.allowTo(importedSecurityGroup(serviceSecurityGroupId, { peerName: "api" }), [8000]);
   };
 
-/**
- * The resource of `type` whose construct path ends with `suffix`: by metadata path in full synths, by
- * logical name (path segments joined by "_", plus a hash) in Testing.synthScope output, which has no metadata.
- */
-function entry(stack: StackJson, type: string, suffix: string): [string, Record<string, any>] {
-  const found = resourcesOf(stack, type).filter(([name, v]) => {
-    const path = v["//"]?.metadata?.path;
-    return path
-      ? path.endsWith(suffix)
-      : name.replace(/_[0-9A-F]{8}$/, "").endsWith(suffix.replace(/\//g, "_"));
-  });
-  if (found.length !== 1) throw new Error(`expected one ${type} at *${suffix}, found ${found.length}`);
-  return found[0];
+/** "${type.name.attribute}" of the synthScope resource at construct path `path` (see unitLogicalName). */
+const unitRef = (stack: StackJson, type: string, path: string, attribute: string) =>
+  ref(type, unitLogicalName(stack, type, path), attribute);
+/** "${type.name.attribute}" of the synthesized stack's resource whose construct path ends with `suffix`. */
+const stackRef = (stack: StackJson, type: string, suffix: string, attribute: string) =>
+  ref(type, stackLogicalName(stack, type, suffix), attribute);
+
+/** `make()` on first call, the same value after: a synthesis several tests read, made only if one runs. */
+function once<T>(make: () => T): () => T {
+  let value: { readonly v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
 }
-const one = (stack: StackJson, type: string, suffix: string) => entry(stack, type, suffix)[1];
-const logicalName = (stack: StackJson, type: string, suffix: string) => entry(stack, type, suffix)[0];
-const ref = (stack: StackJson, type: string, suffix: string, attribute: string) =>
-  `\${${type}.${logicalName(stack, type, suffix)}.${attribute}}`;
-const withoutMetadata = (values: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(values).filter(([k]) => k !== "//"));
+
+/** prod's load balancer settings, passed to the LoadBalancer as the environment stack passes them. */
+function prodSettings(): TestProps {
+  const { loadBalancer, ecs } = configs.prod;
+  return {
+    namePrefix: namePrefix("prod"),
+    ...loadBalancer,
+    targetPort: ecs.containerPort,
+    healthCheckPath: ecs.healthCheckPath,
+    alternateTargetGroup: shiftsTraffic(ecs.deploymentStrategy),
+  };
+}
 
 describe("LoadBalancer", () => {
-  const stack = synthScope(build({}, "sg-service"));
+  /** The LoadBalancer with the test props, allowed to reach the service group: one synthesis, shared. */
+  const defaultLb = once(() => synthScope(build({}, "sg-service")));
+  /** prod's settings with maintenance mode off, and on: two syntheses, shared. */
+  const switched = once(() => ({
+    off: synthScope(build({ ...prodSettings(), maintenanceMode: false }, "sg-service")),
+    on: synthScope(build({ ...prodSettings(), maintenanceMode: true }, "sg-service")),
+  }));
 
   test("security group: 443 and 80 from 0.0.0.0/0 only; egress only to the service group on the container port", () => {
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // ...and built alone
+    const alone = synthScope(build());
+    // THEN
     const ingress = valuesOf(stack, "aws_vpc_security_group_ingress_rule");
     expect(ingress.map((r) => [r.cidr_ipv4, r.ip_protocol, r.from_port, r.to_port])).toEqual([
       ["0.0.0.0/0", "tcp", 443, 443],
@@ -122,17 +149,21 @@ describe("LoadBalancer", () => {
         to_port: 8000,
       }),
     ]);
-    expect(valuesOf(synthScope(build()), "aws_vpc_security_group_egress_rule")).toEqual([]);
+    expect(valuesOf(alone, "aws_vpc_security_group_egress_rule")).toEqual([]);
   });
 
   test("ALB: internet-facing, named, HTTP/2, strict headers, defensive desync, idle timeout, deletion protection", () => {
-    const alb = one(stack, "aws_lb", "load-balancer/alb");
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
+    const alb = unitResource(stack, "aws_lb", "load-balancer/alb");
     expect(alb).toMatchObject({
       name: ALB_NAME,
       internal: false,
       load_balancer_type: "application",
       subnets: ["subnet-a", "subnet-b"],
-      security_groups: [ref(stack, "aws_security_group", "load-balancer/security-group", "id")],
+      security_groups: [unitRef(stack, "aws_security_group", "load-balancer/security-group", "id")],
       enable_http2: true,
       drop_invalid_header_fields: true,
       desync_mitigation_mode: "defensive",
@@ -143,24 +174,32 @@ describe("LoadBalancer", () => {
   });
 
   test("access logs go to the log bucket, and the ALB depends on that bucket's policy", () => {
-    const alb = one(stack, "aws_lb", "load-balancer/alb");
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
+    const alb = unitResource(stack, "aws_lb", "load-balancer/alb");
     expect(alb.access_logs).toEqual({
-      bucket: ref(stack, "aws_s3_bucket", "logs/bucket", "bucket"),
+      bucket: unitRef(stack, "aws_s3_bucket", "logs/bucket", "bucket"),
       prefix: "alb",
       enabled: true,
     });
     expect(alb.depends_on).toEqual([
-      `aws_s3_bucket_policy.${logicalName(stack, "aws_s3_bucket_policy", "logs/policy")}`,
+      `aws_s3_bucket_policy.${unitLogicalName(stack, "aws_s3_bucket_policy", "logs/policy")}`,
     ]);
   });
 
   test("HTTPS listener: TLS 1.3/1.2 policy, the validation's certificate_arn, 404 page for other hosts", () => {
-    const https = one(stack, "aws_lb_listener", "load-balancer/https");
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
+    const https = unitResource(stack, "aws_lb_listener", "load-balancer/https");
     expect(https).toMatchObject({
       port: 443,
       protocol: "HTTPS",
       ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificate_arn: ref(
+      certificate_arn: unitRef(
         stack,
         "aws_acm_certificate_validation",
         "load-balancer/certificate/validation",
@@ -182,20 +221,31 @@ describe("LoadBalancer", () => {
   });
 
   test("the domain is forwarded to the target group by a host-header rule", () => {
-    const forward = one(stack, "aws_lb_listener_rule", "load-balancer/forward");
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
+    const forward = unitResource(stack, "aws_lb_listener_rule", "load-balancer/forward");
     expect(forward).toMatchObject({
-      listener_arn: ref(stack, "aws_lb_listener", "load-balancer/https", "arn"),
+      listener_arn: unitRef(stack, "aws_lb_listener", "load-balancer/https", "arn"),
       priority: 10,
       condition: [{ host_header: { values: ["api.example.com"] } }],
       action: [
-        { type: "forward", target_group_arn: ref(stack, "aws_lb_target_group", "target-group", "arn") },
+        {
+          type: "forward",
+          target_group_arn: unitRef(stack, "aws_lb_target_group", "load-balancer/target-group", "arn"),
+        },
       ],
     });
     expect(forward.lifecycle).toBeUndefined();
   });
 
   test("HTTP listener only redirects to HTTPS with 301", () => {
-    const http = one(stack, "aws_lb_listener", "load-balancer/http");
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
+    const http = unitResource(stack, "aws_lb_listener", "load-balancer/http");
     expect(http).toMatchObject({ port: 80, protocol: "HTTP" });
     expect(http.default_action).toEqual([
       {
@@ -213,7 +263,11 @@ describe("LoadBalancer", () => {
   });
 
   test("target group: ip targets, HTTP on the container port, health check, short deregistration delay, name_prefix", () => {
-    const tg = one(stack, "aws_lb_target_group", "load-balancer/target-group");
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
+    const tg = unitResource(stack, "aws_lb_target_group", "load-balancer/target-group");
     expect(tg).toMatchObject({
       target_type: "ip",
       protocol: "HTTP",
@@ -228,6 +282,10 @@ describe("LoadBalancer", () => {
   });
 
   test("certificate: DNS-validated in the public zone, one record per domain_validation_options entry", () => {
+    // GIVEN the test props (staging's names), a log bucket and a service group
+    // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+    const stack = defaultLb();
+    // THEN
     expect(valuesOf(stack, "aws_acm_certificate")).toEqual([
       expect.objectContaining({ domain_name: "api.example.com", validation_method: "DNS" }),
     ]);
@@ -236,8 +294,8 @@ describe("LoadBalancer", () => {
       expect.objectContaining({ name: "example.com", private_zone: false }),
     ]);
     const zoneId = `\${data.aws_route53_zone.${Object.keys(zone)[0]}.zone_id}`;
-    const cert = logicalName(stack, "aws_acm_certificate", "load-balancer/certificate");
-    const record = one(stack, "aws_route53_record", "certificate/validation-record");
+    const cert = unitLogicalName(stack, "aws_acm_certificate", "load-balancer/certificate");
+    const record = unitResource(stack, "aws_route53_record", "load-balancer/certificate/validation-record");
     expect(record).toMatchObject({
       for_each: `\${{ for key, val in tolist(aws_acm_certificate.${cert}.domain_validation_options): val.domain_name => val }}`,
       name: "${each.value.resource_record_name}",
@@ -245,37 +303,49 @@ describe("LoadBalancer", () => {
       records: ["${each.value.resource_record_value}"],
       zone_id: zoneId,
     });
-    const records = logicalName(stack, "aws_route53_record", "certificate/validation-record");
-    expect(one(stack, "aws_acm_certificate_validation", "certificate/validation")).toMatchObject({
+    const records = unitLogicalName(
+      stack,
+      "aws_route53_record",
+      "load-balancer/certificate/validation-record",
+    );
+    expect(
+      unitResource(stack, "aws_acm_certificate_validation", "load-balancer/certificate/validation"),
+    ).toMatchObject({
       certificate_arn: `\${aws_acm_certificate.${cert}.arn}`,
       validation_record_fqdns: `\${[ for key, val in aws_route53_record.${records}: val.fqdn]}`,
     });
-    expect(one(stack, "aws_route53_record", "load-balancer/alias")).toMatchObject({
+    expect(unitResource(stack, "aws_route53_record", "load-balancer/alias")).toMatchObject({
       name: "api.example.com",
       type: "A",
       zone_id: zoneId,
       alias: {
-        name: ref(stack, "aws_lb", "load-balancer/alb", "dns_name"),
-        zone_id: ref(stack, "aws_lb", "load-balancer/alb", "zone_id"),
+        name: unitRef(stack, "aws_lb", "load-balancer/alb", "dns_name"),
+        zone_id: unitRef(stack, "aws_lb", "load-balancer/alb", "zone_id"),
         evaluate_target_health: true,
       },
     });
   });
 
   test("an existing certificate ARN is used as is: no certificate, validation, zone or alias", () => {
+    // GIVEN an issued certificate's ARN instead of a hosted zone
     const arn = `arn:aws:acm:us-east-2:${ACCOUNT}:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`;
+    // WHEN
     const imported = synthScope(build({ hostedZoneName: undefined, certificateArn: arn }));
-    expect(one(imported, "aws_lb_listener", "load-balancer/https").certificate_arn).toBe(arn);
+    // THEN
+    expect(unitResource(imported, "aws_lb_listener", "load-balancer/https").certificate_arn).toBe(arn);
     for (const type of ["aws_acm_certificate", "aws_acm_certificate_validation", "aws_route53_record"])
       expect(resourcesOf(imported, type)).toEqual([]);
     expect(imported.data?.aws_route53_zone).toBeUndefined();
   });
 
   test("maintenance mode adds a priority-1 503 rule for every path and leaves the listener and forward rule unchanged", () => {
-    expect(resourcesOf(stack, "aws_lb_listener_rule")).toHaveLength(1);
-    const on = synthScope(build({ maintenanceMode: true }, "sg-service"));
-    expect(one(on, "aws_lb_listener_rule", "load-balancer/maintenance")).toMatchObject({
-      listener_arn: ref(on, "aws_lb_listener", "load-balancer/https", "arn"),
+    // GIVEN prod's settings (canary: two target groups), a log bucket and a service group
+    // WHEN the LoadBalancer is built with maintenance mode off, and on
+    const { off, on } = switched();
+    // THEN
+    expect(resourcesOf(off, "aws_lb_listener_rule")).toHaveLength(1);
+    expect(unitResource(on, "aws_lb_listener_rule", "load-balancer/maintenance")).toMatchObject({
+      listener_arn: unitRef(on, "aws_lb_listener", "load-balancer/https", "arn"),
       priority: 1,
       condition: [{ path_pattern: { values: ["/*"] } }],
       action: [
@@ -289,34 +359,60 @@ describe("LoadBalancer", () => {
         },
       ],
     });
-    for (const [type, suffix] of [
+    for (const [type, path] of [
       ["aws_lb_listener", "load-balancer/https"],
       ["aws_lb_listener_rule", "load-balancer/forward"],
       ["aws_lb", "load-balancer/alb"],
     ])
-      expect(withoutMetadata(one(on, type, suffix))).toEqual(withoutMetadata(one(stack, type, suffix)));
+      expect(unitResource(on, type, path)).toEqual(unitResource(off, type, path));
+  });
+
+  // The switch is config.loadBalancer.maintenanceMode, which the environment stack passes to the
+  // LoadBalancer alone (with the rest of config.loadBalancer), so the LoadBalancer's output is all it
+  // can change.
+  test("maintenance mode switch: one 503 rule added, nothing else changes", () => {
+    // GIVEN prod's settings (canary: two target groups), a log bucket and a service group
+    // WHEN the LoadBalancer is built with maintenance mode off, and on
+    const { off, on } = switched();
+    // THEN
+    expect(resourcesOf(on, "aws_lb_listener_rule")).toHaveLength(2);
+    const maintenance = unitLogicalName(on, "aws_lb_listener_rule", "load-balancer/maintenance");
+    expect(on.resource.aws_lb_listener_rule[maintenance]).toMatchObject({
+      priority: 1,
+      action: [{ fixed_response: { status_code: "503" } }],
+    });
+    const rules = Object.fromEntries(
+      Object.entries(on.resource.aws_lb_listener_rule).filter(([name]) => name !== maintenance),
+    );
+    expect({ ...on, resource: { ...on.resource, aws_lb_listener_rule: rules } }).toEqual(off);
   });
 
   test("with an alternate target group the forward rule is weighted 100/0 and ECS owns its action", () => {
+    // GIVEN the test props
+    // WHEN the LoadBalancer is built with an alternate target group
     const bg = synthScope(build({ alternateTargetGroup: true }));
-    const alternate = one(bg, "aws_lb_target_group", "load-balancer/alternate-target-group");
+    // THEN
+    const alternate = unitResource(bg, "aws_lb_target_group", "load-balancer/alternate-target-group");
     expect(alternate).toMatchObject({
       target_type: "ip",
       port: 8000,
       lifecycle: { create_before_destroy: true },
     });
-    const forward = one(bg, "aws_lb_listener_rule", "load-balancer/forward");
+    const forward = unitResource(bg, "aws_lb_listener_rule", "load-balancer/forward");
     expect(forward.action[0].forward.target_group).toEqual([
-      { arn: ref(bg, "aws_lb_target_group", "load-balancer/target-group", "arn"), weight: 100 },
-      { arn: ref(bg, "aws_lb_target_group", "alternate-target-group", "arn"), weight: 0 },
+      { arn: unitRef(bg, "aws_lb_target_group", "load-balancer/target-group", "arn"), weight: 100 },
+      { arn: unitRef(bg, "aws_lb_target_group", "load-balancer/alternate-target-group", "arn"), weight: 0 },
     ]);
     expect(forward.lifecycle).toEqual({ ignore_changes: ["action"] });
   });
 
   describe("WAF", () => {
-    const acl = one(stack, "aws_wafv2_web_acl", "waf/web-acl");
-
     test("REGIONAL web ACL associated with the ALB, default allow", () => {
+      // GIVEN the test props (staging's names), a log bucket and a service group
+      // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+      const stack = defaultLb();
+      const acl = unitResource(stack, "aws_wafv2_web_acl", "load-balancer/waf/web-acl");
+      // THEN
       expect(acl).toMatchObject({
         name: WAF_NAME,
         scope: "REGIONAL",
@@ -324,13 +420,17 @@ describe("LoadBalancer", () => {
       });
       expect(valuesOf(stack, "aws_wafv2_web_acl_association")).toEqual([
         expect.objectContaining({
-          resource_arn: ref(stack, "aws_lb", "load-balancer/alb", "arn"),
-          web_acl_arn: ref(stack, "aws_wafv2_web_acl", "waf/web-acl", "arn"),
+          resource_arn: unitRef(stack, "aws_lb", "load-balancer/alb", "arn"),
+          web_acl_arn: unitRef(stack, "aws_wafv2_web_acl", "load-balancer/waf/web-acl", "arn"),
         }),
       ]);
     });
 
     test("the four managed rule groups with override_action none; blocks answer with the 403 page", () => {
+      // GIVEN the test props (staging's names), a log bucket and a service group
+      // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+      const acl = unitResource(defaultLb(), "aws_wafv2_web_acl", "load-balancer/waf/web-acl");
+      // THEN
       const managed = acl.rule.filter((r: any) => r.statement.managed_rule_group_statement);
       expect(managed.map((r: any) => r.statement.managed_rule_group_statement.name).sort()).toEqual([
         "AWSManagedRulesAmazonIpReputationList",
@@ -357,6 +457,10 @@ describe("LoadBalancer", () => {
     });
 
     test("a per-IP rate-based rule with the configured limit answers 429 with the rate-limited page", () => {
+      // GIVEN the test props (staging's names), a log bucket and a service group
+      // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+      const acl = unitResource(defaultLb(), "aws_wafv2_web_acl", "load-balancer/waf/web-acl");
+      // THEN
       const rate = acl.rule.find((r: any) => r.statement.rate_based_statement);
       expect(rate.statement.rate_based_statement).toEqual({
         limit: 2000,
@@ -373,6 +477,10 @@ describe("LoadBalancer", () => {
     });
 
     test("visibility config on the ACL and every rule; unique priorities", () => {
+      // GIVEN the test props (staging's names), a log bucket and a service group
+      // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+      const acl = unitResource(defaultLb(), "aws_wafv2_web_acl", "load-balancer/waf/web-acl");
+      // THEN
       expect(acl.visibility_config).toEqual({
         cloudwatch_metrics_enabled: true,
         metric_name: WAF_NAME,
@@ -385,31 +493,41 @@ describe("LoadBalancer", () => {
     });
 
     test("logging to an encrypted 30-day aws-waf-logs-* group, by ARN without :*, Authorization redacted", () => {
-      const group = one(stack, "aws_cloudwatch_log_group", "waf/logs/group");
+      // GIVEN the test props (staging's names), a log bucket and a service group
+      // WHEN the LoadBalancer is built and allowed to reach the service (one synthesis, shared)
+      const stack = defaultLb();
+      // THEN
+      const group = unitResource(stack, "aws_cloudwatch_log_group", "load-balancer/waf/logs/group");
       expect(group).toMatchObject({
         name: `aws-waf-logs-${WAF_NAME}`,
         retention_in_days: 30,
-        kms_key_id: ref(stack, "aws_kms_key", "kms/key", "arn"),
+        kms_key_id: unitRef(stack, "aws_kms_key", "kms/key", "arn"),
       });
-      const logging = one(stack, "aws_wafv2_web_acl_logging_configuration", "waf/logging");
+      const logging = unitResource(
+        stack,
+        "aws_wafv2_web_acl_logging_configuration",
+        "load-balancer/waf/logging",
+      );
       expect(logging).toMatchObject({
-        resource_arn: ref(stack, "aws_wafv2_web_acl", "waf/web-acl", "arn"),
-        log_destination_configs: [ref(stack, "aws_cloudwatch_log_group", "waf/logs/group", "arn")],
+        resource_arn: unitRef(stack, "aws_wafv2_web_acl", "load-balancer/waf/web-acl", "arn"),
+        log_destination_configs: [
+          unitRef(stack, "aws_cloudwatch_log_group", "load-balancer/waf/logs/group", "arn"),
+        ],
         redacted_fields: [{ single_header: { name: "authorization" } }],
       });
       // The key admits CloudWatch Logs (it encrypts the group); the group admits vended-log delivery.
-      const keyPolicy = policyOf(one(stack, "aws_kms_key", "kms/key"));
+      const keyPolicy = policyOf(unitResource(stack, "aws_kms_key", "kms/key"));
       expect(keyPolicy.Statement.map((s) => s.Principal.Service ?? s.Principal.AWS)).toContain(
         "logs.us-east-2.amazonaws.com",
       );
       const delivery = policyOf(
-        one(stack, "aws_cloudwatch_log_resource_policy", "waf/delivery-policy"),
+        unitResource(stack, "aws_cloudwatch_log_resource_policy", "load-balancer/waf/delivery-policy"),
         "policy_document",
       );
       expect(delivery.Statement).toEqual([
         expect.objectContaining({
           Principal: { Service: "delivery.logs.amazonaws.com" },
-          Resource: `${ref(stack, "aws_cloudwatch_log_group", "waf/logs/group", "arn")}:log-stream:*`,
+          Resource: `${unitRef(stack, "aws_cloudwatch_log_group", "load-balancer/waf/logs/group", "arn")}:log-stream:*`,
           Condition: expect.objectContaining({ StringEquals: { "aws:SourceAccount": ACCOUNT } }),
         }),
       ]);
@@ -454,7 +572,11 @@ describe("LoadBalancer", () => {
     ["idle timeout", { idleTimeoutSeconds: 5000 }, /idleTimeoutSeconds = 5000: must be an integer 1-4000/],
     ["rate limit", { wafRateLimit: 5 }, /rateLimit = 5: must be an integer 10-2000000000/],
   ])("rejects %s", (_, over, message) => {
-    expect(() => synthScope(build(over))).toThrow(message);
+    // GIVEN the test props with `over`
+    // WHEN the LoadBalancer is synthesized
+    const create = () => synthScope(build(over));
+    // THEN
+    expect(create).toThrow(message);
   });
 });
 
@@ -462,7 +584,10 @@ describe("error pages", () => {
   test.each(Object.entries(ERROR_PAGES))(
     "%s page exists, is HTML and fits an ALB fixed response",
     (_, { file }) => {
+      // GIVEN the page's file in the pages folder
+      // WHEN it is read
       const bytes = readFileSync(join(pagesDir, file));
+      // THEN
       expect(bytes.length).toBeGreaterThan(0);
       expect(bytes.length).toBeLessThanOrEqual(MAX_FIXED_RESPONSE_BYTES);
       expect(bytes.toString("utf8")).toMatch(/^<!doctype html>/i);
@@ -470,7 +595,11 @@ describe("error pages", () => {
   );
 
   test("status codes: maintenance 503, not found 404, WAF blocked 403, rate limited 429", () => {
-    expect(Object.fromEntries(Object.entries(ERROR_PAGES).map(([k, v]) => [k, v.statusCode]))).toEqual({
+    // GIVEN the error pages
+    // WHEN their status codes are listed
+    const codes = Object.fromEntries(Object.entries(ERROR_PAGES).map(([k, v]) => [k, v.statusCode]));
+    // THEN
+    expect(codes).toEqual({
       maintenance: 503,
       notFound: 404,
       blocked: 403,
@@ -479,8 +608,12 @@ describe("error pages", () => {
   });
 
   test("the repo root is found from the compiled location too (dist/modules/loadbalancer)", () => {
+    // GIVEN the repo root found from the sources
     const root = repoRoot();
-    expect(repoRoot(join(root, "dist", "modules", "loadbalancer"))).toBe(root);
+    // WHEN it is looked up from the compiled module's folder
+    const fromDist = repoRoot(join(root, "dist", "modules", "loadbalancer"));
+    // THEN
+    expect(fromDist).toBe(root);
     expect(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name).toBe(
       "air-applied-ai-infrastructure",
     );
@@ -494,35 +627,40 @@ describe("error pages", () => {
     writeFileSync(join(dir, "maintenance.html"), big);
 
     test("readErrorPage throws naming the file, its size and the limit", () => {
-      expect(() => readErrorPage(join(dir, "maintenance.html"))).toThrow(
+      // GIVEN the oversized maintenance page above
+      // WHEN it is read
+      const read = () => readErrorPage(join(dir, "maintenance.html"));
+      // THEN
+      expect(read).toThrow(
         new RegExp(`maintenance\\.html is ${Buffer.byteLength(big)} bytes: must be <= 1024 bytes`),
       );
     });
 
     test("a multi-byte page is measured in bytes, not characters", () => {
+      // GIVEN
       const path = join(dir, "utf8.html");
       writeFileSync(path, "é".repeat(600)); // 600 characters, 1200 bytes
-      expect(() => readErrorPage(path)).toThrow(/1200 bytes/);
+      // WHEN
+      const read = () => readErrorPage(path);
+      // THEN
+      expect(read).toThrow(/1200 bytes/);
     });
 
     test("the LoadBalancer refuses to synthesize with it", () => {
-      expect(() => synthScope(build({ errorPagesDir: dir }))).toThrow(/maintenance\.html is \d+ bytes/);
+      // GIVEN the pages folder above, with the oversized page and then with the committed one
+      // WHEN the LoadBalancer is synthesized from it
+      const create = () => synthScope(build({ errorPagesDir: dir }));
+      // THEN
+      expect(create).toThrow(/maintenance\.html is \d+ bytes/);
       writeFileSync(join(dir, "maintenance.html"), page("maintenance.html"));
-      expect(() => synthScope(build({ errorPagesDir: dir }))).not.toThrow();
+      expect(create).not.toThrow();
     });
   });
 });
 
-/** Runs the ALB, WAF and security-group rules over a stack and returns the ids of the failed ones. */
-function failedRules(json: StackJson, name = "prod"): string[] {
-  return evaluate(stackDoc(name, json), [...albRules, ...wafRules, ...securityGroupRules], WAIVERS)
-    .filter((f) => f.status === "failed")
-    .map((f) => f.rule.id);
-}
-
-describe("prod load balancer matches the seed", () => {
+describe("prod stack: seed values", () => {
   const prod = synthAll().prod;
-  const alb = one(prod, "aws_lb", "load-balancer/alb");
+  const alb = stackResource(prod, "aws_lb", "load-balancer/alb");
 
   test("internet-facing ALB air-applied-ai-alb in both public subnets (distinct AZs), HTTP/2, deletion protection", () => {
     expect(alb).toMatchObject({
@@ -544,7 +682,7 @@ describe("prod load balancer matches the seed", () => {
   });
 
   test("443 from 0.0.0.0/0 on the ALB security group", () => {
-    const sg = logicalName(prod, "aws_security_group", "load-balancer/security-group/group");
+    const sg = stackLogicalName(prod, "aws_security_group", "load-balancer/security-group/group");
     const ingress = valuesOf(prod, "aws_vpc_security_group_ingress_rule").filter(
       (r) => r.security_group_id === `\${aws_security_group.${sg}.id}`,
     );
@@ -555,10 +693,10 @@ describe("prod load balancer matches the seed", () => {
   });
 
   test("TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06 with the validated certificate", () => {
-    expect(one(prod, "aws_lb_listener", "load-balancer/https")).toMatchObject({
+    expect(stackResource(prod, "aws_lb_listener", "load-balancer/https")).toMatchObject({
       protocol: "HTTPS",
       ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificate_arn: ref(
+      certificate_arn: stackRef(
         prod,
         "aws_acm_certificate_validation",
         "certificate/validation",
@@ -574,26 +712,26 @@ describe("prod load balancer matches the seed", () => {
   });
 
   test("WAF web ACL (REGIONAL) associated with the ALB", () => {
-    expect(one(prod, "aws_wafv2_web_acl", "waf/web-acl")).toMatchObject({
+    expect(stackResource(prod, "aws_wafv2_web_acl", "waf/web-acl")).toMatchObject({
       name: "air-applied-ai-waf",
       scope: "REGIONAL",
     });
-    expect(one(prod, "aws_wafv2_web_acl_association", "waf/association").resource_arn).toBe(
-      ref(prod, "aws_lb", "load-balancer/alb", "arn"),
+    expect(stackResource(prod, "aws_wafv2_web_acl_association", "waf/association").resource_arn).toBe(
+      stackRef(prod, "aws_lb", "load-balancer/alb", "arn"),
     );
-    expect(one(prod, "aws_cloudwatch_log_group", "waf/logs/group").name).toBe(
+    expect(stackResource(prod, "aws_cloudwatch_log_group", "waf/logs/group").name).toBe(
       "aws-waf-logs-air-applied-ai-waf",
     );
   });
 
   test("error pages: 404 default, WAF 403 and 429 bodies from the page files; no maintenance rule", () => {
-    const https = one(prod, "aws_lb_listener", "load-balancer/https");
+    const https = stackResource(prod, "aws_lb_listener", "load-balancer/https");
     expect(https.default_action[0].fixed_response).toEqual({
       content_type: "text/html",
       status_code: "404",
       message_body: page("not-found.html"),
     });
-    const acl = one(prod, "aws_wafv2_web_acl", "waf/web-acl");
+    const acl = stackResource(prod, "aws_wafv2_web_acl", "waf/web-acl");
     expect(acl.custom_response_body.map((b: any) => b.content)).toEqual([
       page("blocked.html"),
       page("rate-limited.html"),
@@ -632,24 +770,26 @@ describe("prod load balancer matches the seed", () => {
       .filter((q: any) => q.metric)
       .map((q: any) => q.metric.dimensions.TargetGroup);
     expect(groups).toEqual([
-      ref(prod, "aws_lb_target_group", "load-balancer/target-group", "arn_suffix"),
-      ref(prod, "aws_lb_target_group", "load-balancer/alternate-target-group", "arn_suffix"),
+      stackRef(prod, "aws_lb_target_group", "load-balancer/target-group", "arn_suffix"),
+      stackRef(prod, "aws_lb_target_group", "load-balancer/alternate-target-group", "arn_suffix"),
     ]);
     const latency = alarms.find((a) => a.alarm_name === "air-applied-ai-api-latency-p95");
     expect(latency.dimensions).toEqual({
-      LoadBalancer: ref(prod, "aws_lb", "load-balancer/alb", "arn_suffix"),
+      LoadBalancer: stackRef(prod, "aws_lb", "load-balancer/alb", "arn_suffix"),
     });
   });
 
   test("static output alb_dns_name", () => {
-    expect(prod.output.alb_dns_name.value).toBe(ref(prod, "aws_lb", "load-balancer/alb", "dns_name"));
+    expect(prod.output.alb_dns_name.value).toBe(stackRef(prod, "aws_lb", "load-balancer/alb", "dns_name"));
   });
+});
 
+describe("per environment: dev and staging differ from prod", () => {
   test.each(["dev", "staging"] as const)(
     "%s: named by the naming rule, deletion protection and target groups per config",
     (env) => {
       const stack = synthAll()[env];
-      const lb = one(stack, "aws_lb", "load-balancer/alb");
+      const lb = stackResource(stack, "aws_lb", "load-balancer/alb");
       expect(lb.name).toBe(physicalName(namePrefix(env), "alb"));
       expect(lb.name.length).toBeLessThanOrEqual(32);
       expect(lb.enable_deletion_protection).toBe(configs[env].loadBalancer.deletionProtection);
@@ -658,23 +798,14 @@ describe("prod load balancer matches the seed", () => {
       );
     },
   );
-
-  test("maintenance mode switch: one 503 rule added, nothing else changes", () => {
-    const on = synthEnvironment("prod", (c) => ({
-      ...c,
-      loadBalancer: { ...c.loadBalancer, maintenanceMode: true },
-    }));
-    const rules = (s: StackJson) => resourcesOf(s, "aws_lb_listener_rule").map(([name]) => name);
-    expect(rules(on)).toHaveLength(2);
-    const maintenance = one(on, "aws_lb_listener_rule", "load-balancer/maintenance");
-    expect(maintenance).toMatchObject({ priority: 1, action: [{ fixed_response: { status_code: "503" } }] });
-    for (const type of Object.keys(prod.resource)) {
-      const before = Object.fromEntries(resourcesOf(prod, type));
-      for (const [name, values] of resourcesOf(on, type))
-        if (before[name]) expect([type, name, values]).toEqual([type, name, before[name]]);
-    }
-  });
 });
+
+/** Runs the ALB, WAF and security-group rules over a stack and returns the ids of the failed ones. */
+function failedRules(json: StackJson, name = "prod"): string[] {
+  return evaluate(stackDoc(name, json), [...albRules, ...wafRules, ...securityGroupRules], WAIVERS)
+    .filter((f) => f.status === "failed")
+    .map((f) => f.rule.id);
+}
 
 describe("policy rules for the ALB and WAF", () => {
   const prod = synthAll().prod;
@@ -723,7 +854,7 @@ describe("policy rules for the ALB and WAF", () => {
   /** A deep copy of prod with one resource (found by type and path suffix) changed. */
   const mutated = (type: string, suffix: string, change: (v: any, stack: StackJson) => void) => {
     const copy = structuredClone(prod);
-    change(one(copy, type, suffix), copy);
+    change(stackResource(copy, type, suffix), copy);
     return copy;
   };
   const acl = "waf/web-acl";

@@ -1,3 +1,4 @@
+import { ENVIRONMENT_INPUTS, loadEnvironments } from "../../environments";
 import { namePrefix, physicalName } from "../../lib/naming";
 import { testPlatform } from "../helpers/fixtures";
 import { ServiceRole } from "../../modules/security/service-role";
@@ -14,12 +15,134 @@ import {
   unitLogicalName,
   stackDoc,
   synthAll,
-  synthEnvironment,
   synthScope,
   valuesOf,
 } from "../helpers/synth";
 
-describe("prod storage matches the seed", () => {
+/*
+ * Three layers (design-seams change 7): the Storage and SecureBucket constructs on their own (synthScope,
+ * GIVEN/WHEN/THEN), the committed prod stack against the seed's numbers (synthAll), and what dev and
+ * staging do differently (synthAll). The policy pack's S3 rules close the file.
+ */
+
+describe("Storage", () => {
+  test("config.storage.bucketNames overrides the derived names", () => {
+    // GIVEN dev's config with two bucket names set
+    const [dev] = loadEnvironments(["dev"], {
+      dev: {
+        ...ENVIRONMENT_INPUTS.dev,
+        storage: {
+          ...ENVIRONMENT_INPUTS.dev.storage,
+          bucketNames: { rawData: "acme-raw", logs: "acme-logs" },
+        },
+      },
+    });
+    // WHEN Storage is built from config.storage, as the environment stack builds it
+    const stack = synthScope((scope) => {
+      new Storage(scope, "storage", {
+        platform: testPlatform(scope, { namePrefix: namePrefix("dev") }),
+        ...dev.storage,
+      });
+    });
+    // THEN
+    expect(
+      valuesOf(stack, "aws_s3_bucket")
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual(["acme-logs", "acme-raw", physicalName(namePrefix("dev"), "processed")]);
+  });
+
+  test("read and write name the exact bucket ARNs and prefixes, plus the CMK", () => {
+    // GIVEN
+    const stack = synthScope((scope) => {
+      const platform = testPlatform(scope, { namePrefix: namePrefix("dev") });
+      const storage = new Storage(scope, "storage", { platform });
+      const role = new ServiceRole(scope, "role", {
+        roleName: "r",
+        description: "d",
+        servicePrincipal: "ecs-tasks.amazonaws.com",
+      });
+      // WHEN
+      storage.rawData.grantRead(role);
+      storage.processed.grantWrite(role, "embeddings/*");
+    });
+    // THEN
+    const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
+    const arn = (type: string, path: string) => ref(type, unitLogicalName(stack, type, path), "arn");
+    const raw = arn("aws_s3_bucket", "storage/raw-data/bucket");
+    const processed = arn("aws_s3_bucket", "storage/processed/bucket");
+    const key = arn("aws_kms_key", "kms/key");
+    expect(statements).toEqual([
+      { Effect: "Allow", Action: "s3:ListBucket", Resource: raw },
+      { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${raw}/*` },
+      { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: key },
+      {
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
+        Resource: `${processed}/embeddings/*`,
+      },
+      {
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
+        Resource: key,
+      },
+    ]);
+  });
+});
+
+describe("SecureBucket", () => {
+  describe("rejects names and prefixes AWS rejects", () => {
+    test.each(["Air.Raw_Data", "ab", "-leading-hyphen", `x${"y".repeat(63)}`])("bucket name %s", (name) => {
+      // GIVEN a bucket named `name`
+      // WHEN it is synthesized
+      const create = () => synthScope((s) => new SecureBucket(s, "b", { bucketName: name }));
+      // THEN
+      expect(create).toThrow(
+        `SecureBucket bucketName = "${name}": must be 3-63 characters of a-z, 0-9 and '-'`,
+      );
+    });
+
+    test.each([
+      [{ prefix: "snapshots", days: 30, noncurrentDays: 1 }],
+      [{ prefix: "/snapshots/", days: 30, noncurrentDays: 1 }],
+      [{ prefix: "snapshots/", days: 0, noncurrentDays: 1 }],
+    ])("prefix expiration %j", (expiration) => {
+      // GIVEN a bucket with the prefix expiration
+      // WHEN it is synthesized
+      const create = () =>
+        synthScope(
+          (s) => new SecureBucket(s, "b", { bucketName: "test-bucket", prefixExpirations: [expiration] }),
+        );
+      // THEN
+      expect(create).toThrow(/prefixExpirations .*: prefix must end in "\/"/);
+    });
+  });
+
+  describe("rejects lifecycle transitions AWS rejects", () => {
+    test.each([
+      [
+        [{ days: 15, storageClass: "STANDARD_IA" as const }],
+        /STANDARD_IA transition at 15 days: must be >= 30/,
+      ],
+      [
+        [
+          { days: 30, storageClass: "STANDARD_IA" as const },
+          { days: 45, storageClass: "GLACIER" as const },
+        ],
+        /GLACIER at 45 days: must be >= 30 days after STANDARD_IA \(60\)/,
+      ],
+    ])("%j", (transitions, message) => {
+      // GIVEN a bucket with the transitions
+      // WHEN it is synthesized
+      const create = () =>
+        synthScope((s) => new SecureBucket(s, "b", { bucketName: "test-bucket", transitions }));
+      // THEN
+      expect(create).toThrow(message);
+    });
+  });
+});
+
+describe("prod stack: seed values", () => {
   const prod = synthAll().prod;
   const bucket = (name: string) => stackResource(prod, "aws_s3_bucket", `storage/${name}/bucket`);
   const lifecycle = (name: string) =>
@@ -219,7 +342,7 @@ describe("prod storage matches the seed", () => {
   });
 });
 
-describe("per-environment storage", () => {
+describe("per environment: dev and staging differ from prod", () => {
   test.each(["dev", "staging"])(
     "%s names every bucket by the naming rule (<project>-<env>-<component>)",
     (env) => {
@@ -238,95 +361,6 @@ describe("per-environment storage", () => {
     expect(
       stackResource(synthAll().staging, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy,
     ).toBe(true);
-  });
-});
-
-test("config.storage.bucketNames overrides the derived names", () => {
-  const dev = synthEnvironment("dev", (c) => ({
-    ...c,
-    storage: { ...c.storage, bucketNames: { rawData: "acme-raw", logs: "acme-logs" } },
-  }));
-  expect(
-    valuesOf(dev, "aws_s3_bucket")
-      .map((b) => b.bucket)
-      .sort(),
-  ).toEqual(["acme-logs", "acme-raw", physicalName(namePrefix("dev"), "processed")]);
-});
-
-describe("grants", () => {
-  const stack = synthScope((scope) => {
-    const platform = testPlatform(scope, { namePrefix: namePrefix("dev") });
-    const storage = new Storage(scope, "storage", { platform });
-    const role = new ServiceRole(scope, "role", {
-      roleName: "r",
-      description: "d",
-      servicePrincipal: "ecs-tasks.amazonaws.com",
-    });
-    storage.rawData.grantRead(role);
-    storage.processed.grantWrite(role, "embeddings/*");
-  });
-  const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
-  const arn = (type: string, path: string) => ref(type, unitLogicalName(stack, type, path), "arn");
-
-  test("read and write name the exact bucket ARNs and prefixes, plus the CMK", () => {
-    const raw = arn("aws_s3_bucket", "storage/raw-data/bucket");
-    const processed = arn("aws_s3_bucket", "storage/processed/bucket");
-    const key = arn("aws_kms_key", "kms/key");
-    expect(statements).toEqual([
-      { Effect: "Allow", Action: "s3:ListBucket", Resource: raw },
-      { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${raw}/*` },
-      { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: key },
-      {
-        Effect: "Allow",
-        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
-        Resource: `${processed}/embeddings/*`,
-      },
-      {
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
-        Resource: key,
-      },
-    ]);
-  });
-});
-
-describe("SecureBucket rejects names and prefixes AWS rejects", () => {
-  test.each(["Air.Raw_Data", "ab", "-leading-hyphen", `x${"y".repeat(63)}`])("bucket name %s", (name) => {
-    expect(() => synthScope((s) => new SecureBucket(s, "b", { bucketName: name }))).toThrow(
-      `SecureBucket bucketName = "${name}": must be 3-63 characters of a-z, 0-9 and '-'`,
-    );
-  });
-
-  test.each([
-    [{ prefix: "snapshots", days: 30, noncurrentDays: 1 }],
-    [{ prefix: "/snapshots/", days: 30, noncurrentDays: 1 }],
-    [{ prefix: "snapshots/", days: 0, noncurrentDays: 1 }],
-  ])("prefix expiration %j", (expiration) => {
-    expect(() =>
-      synthScope(
-        (s) => new SecureBucket(s, "b", { bucketName: "test-bucket", prefixExpirations: [expiration] }),
-      ),
-    ).toThrow(/prefixExpirations .*: prefix must end in "\/"/);
-  });
-});
-
-describe("SecureBucket rejects lifecycle transitions AWS rejects", () => {
-  test.each([
-    [
-      [{ days: 15, storageClass: "STANDARD_IA" as const }],
-      /STANDARD_IA transition at 15 days: must be >= 30/,
-    ],
-    [
-      [
-        { days: 30, storageClass: "STANDARD_IA" as const },
-        { days: 45, storageClass: "GLACIER" as const },
-      ],
-      /GLACIER at 45 days: must be >= 30 days after STANDARD_IA \(60\)/,
-    ],
-  ])("%j", (transitions, message) => {
-    expect(() =>
-      synthScope((s) => new SecureBucket(s, "b", { bucketName: "test-bucket", transitions })),
-    ).toThrow(message);
   });
 });
 
