@@ -95,6 +95,14 @@ function indexStack(stack: StackJson): Index {
   return index;
 }
 
+/** Each stack's index, made once (checkName runs for every name in the docs). */
+const indexes = new WeakMap<StackJson, Index>();
+function indexOf(stack: StackJson): Index {
+  let index = indexes.get(stack);
+  if (!index) indexes.set(stack, (index = indexStack(stack)));
+  return index;
+}
+
 /** The value at `key` in an index (the inverse lookup). */
 function valueAt(index: Index, key: string): string | undefined {
   for (const [value, keys] of index) if (keys.has(key)) return value;
@@ -104,7 +112,7 @@ function valueAt(index: Index, key: string): string | undefined {
 /** Problems with one documented name, checked against prod (+ bootstrap) and every other environment. */
 export function checkName(name: string, stacks: Record<string, StackJson>): string[] {
   const envs = Object.keys(stacks).filter((s) => s !== "bootstrap");
-  const indexes = Object.fromEntries(Object.keys(stacks).map((s) => [s, indexStack(stacks[s])]));
+  const indexes = Object.fromEntries(Object.keys(stacks).map((s) => [s, indexOf(stacks[s])]));
   const shared = indexes.bootstrap ?? new Map();
   const withPrefix = (env: string) => name.replace(new RegExp(PLACEHOLDER.source, "g"), prefixOf(env));
   const isEnvPattern = name.includes("<env>");

@@ -125,7 +125,9 @@ describe("what the gate may change for an older provider: only the declared attr
     for (const stack of Object.values(stacks)) {
       const { json, removed } = forProvider(stack, AWS_PROVIDER_VERSION);
       expect(removed).toEqual([]);
-      expect(json).toEqual(stack);
+      // The same text is the same JSON (key order included); toEqual on a whole stack takes far longer
+      // and only runs to show where they differ.
+      if (JSON.stringify(json) !== JSON.stringify(stack)) expect(json).toEqual(stack);
     }
   });
 

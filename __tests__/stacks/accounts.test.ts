@@ -25,12 +25,21 @@ function registryWith(accounts: Record<string, string>): Record<string, Environm
 }
 
 /**
- * Builds bootstrap and the environments of `registry` with a bootstrap input; JSON by stack, each
- * synthesized when a test first reads it (most tests read one or two stacks).
+ * Builds bootstrap (from a bootstrap input) and only the named environments of `registry` (none:
+ * bootstrap alone), as a partial synth (AAI_ENVIRONMENTS) does: the whole registry is validated, only
+ * those stacks are built. JSON by stack, each synthesized when a test first reads it.
  */
-function synth(registry: Record<string, EnvironmentInput>, bootstrap: object = bootstrapInput) {
+function synth(
+  registry: Record<string, EnvironmentInput>,
+  bootstrap: object,
+  environments: readonly string[] = [],
+) {
   const app = Testing.app();
-  const built = buildStacks(app, loadEnvironments(undefined, registry), loadBootstrap(bootstrap, registry));
+  const built = buildStacks(
+    app,
+    loadEnvironments(environments, registry),
+    loadBootstrap(bootstrap, registry),
+  );
   const stacks: Record<string, any> = {};
   for (const stack of [built.bootstrap, ...built.environments]) {
     let json: unknown;
@@ -41,6 +50,23 @@ function synth(registry: Record<string, EnvironmentInput>, bootstrap: object = b
   }
   return stacks;
 }
+
+/** `build` run once, when a test first asks for it (shared by the tests that read it). */
+const once = <T>(build: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= build());
+};
+
+/** Every environment in account A. */
+const SAME_ACCOUNT = registryWith({ dev: ACCOUNT_A, staging: ACCOUNT_A, prod: ACCOUNT_A });
+/**
+ * Account A's bootstrap and one environment stack (staging): the provider pin and the state bucket are
+ * set the same way for every environment (from its own config, in BaseStack and buildStacks); dev's and
+ * prod's stacks show it below, pinned to two different accounts.
+ */
+const sameAccount = once(() =>
+  synth(SAME_ACCOUNT, { ...bootstrapInput, awsAccountId: ACCOUNT_A }, ["staging"]),
+);
 
 const roleNames = (stack: any): string[] =>
   Object.values<any>(stack.resource.aws_iam_role)
@@ -72,38 +98,37 @@ describe("one account (the committed configs: no awsAccountId)", () => {
 });
 
 describe("every environment pinned to the same account", () => {
-  const stacks = synth(registryWith({ dev: ACCOUNT_A, staging: ACCOUNT_A, prod: ACCOUNT_A }), {
-    ...bootstrapInput,
-    awsAccountId: ACCOUNT_A,
+  test("every environment's config carries that account, and its stack's provider allows exactly it (staging; dev and prod below)", () => {
+    for (const config of loadEnvironments(undefined, SAME_ACCOUNT))
+      expect([config.name, config.awsAccountId]).toEqual([config.name, ACCOUNT_A]);
+    expect(sameAccount().staging.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_A]);
   });
 
-  test.each(Object.keys(ENVIRONMENT_INPUTS))("%s: allowed_account_ids is exactly that account", (env) => {
-    expect(stacks[env].provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_A]);
-  });
-
-  test("bootstrap too; still one state bucket with the unsuffixed name, and every environment's roles", () => {
-    expect(stacks.bootstrap.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_A]);
-    const buckets = Object.values<any>(stacks.bootstrap.resource.aws_s3_bucket).map((b) => b.bucket);
+  test("bootstrap too; still one state bucket with the unsuffixed name, the environments' backend, and every environment's roles", () => {
+    const { bootstrap, staging } = sameAccount();
+    expect(bootstrap.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_A]);
+    const buckets = Object.values<any>(bootstrap.resource.aws_s3_bucket).map((b) => b.bucket);
     expect(buckets).toContain("air-applied-ai-terraform-state");
-    for (const env of Object.keys(ENVIRONMENT_INPUTS))
-      expect(stacks[env].terraform.backend.s3.bucket).toBe("air-applied-ai-terraform-state");
-    expect(roleNames(stacks.bootstrap)).toHaveLength(2 * Object.keys(ENVIRONMENT_INPUTS).length);
+    expect(staging.terraform.backend.s3.bucket).toBe("air-applied-ai-terraform-state");
+    expect(roleNames(bootstrap)).toHaveLength(2 * Object.keys(ENVIRONMENT_INPUTS).length);
   });
 });
 
 describe("account per environment: dev and staging in A, prod in B", () => {
   const registry = registryWith({ dev: ACCOUNT_A, staging: ACCOUNT_A, prod: ACCOUNT_B });
-  const inA = synth(registry, { ...bootstrapInput, awsAccountId: ACCOUNT_A });
-  const inB = synth(registry, { ...bootstrapInput, awsAccountId: ACCOUNT_B });
+  /** A's bootstrap, with dev's stack (account A) and prod's (account B). */
+  const inA = once(() => synth(registry, { ...bootstrapInput, awsAccountId: ACCOUNT_A }, ["dev", "prod"]));
+  /** B's bootstrap alone. */
+  const inB = once(() => synth(registry, { ...bootstrapInput, awsAccountId: ACCOUNT_B }));
 
   test("each bootstrap makes the CI roles of its own account's environments only", () => {
-    expect(roleNames(inA.bootstrap)).toEqual([
+    expect(roleNames(inA().bootstrap)).toEqual([
       "air-applied-ai-ci-dev-deploy",
       "air-applied-ai-ci-dev-plan",
       "air-applied-ai-ci-staging-deploy",
       "air-applied-ai-ci-staging-plan",
     ]);
-    expect(roleNames(inB.bootstrap)).toEqual([
+    expect(roleNames(inB().bootstrap)).toEqual([
       "air-applied-ai-ci-prod-deploy",
       "air-applied-ai-ci-prod-plan",
     ]);
@@ -114,15 +139,16 @@ describe("account per environment: dev and staging in A, prod in B", () => {
       Object.values<any>(stack.resource.aws_s3_bucket)
         .map((b) => b.bucket)
         .sort();
-    expect(bucketOf(inA.bootstrap)).toEqual([
+    expect(bucketOf(inA().bootstrap)).toEqual([
       `air-applied-ai-terraform-state-${ACCOUNT_A}`,
       `air-applied-ai-terraform-state-${ACCOUNT_A}-access-logs`,
     ]);
-    expect(bucketOf(inB.bootstrap)[0]).toBe(`air-applied-ai-terraform-state-${ACCOUNT_B}`);
-    expect(inA.dev.terraform.backend.s3.bucket).toBe(`air-applied-ai-terraform-state-${ACCOUNT_A}`);
-    expect(inA.prod.terraform.backend.s3.bucket).toBe(`air-applied-ai-terraform-state-${ACCOUNT_B}`);
-    expect(inA.prod.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_B]);
-    expect(inB.bootstrap.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_B]);
+    expect(bucketOf(inB().bootstrap)[0]).toBe(`air-applied-ai-terraform-state-${ACCOUNT_B}`);
+    expect(inA().dev.terraform.backend.s3.bucket).toBe(`air-applied-ai-terraform-state-${ACCOUNT_A}`);
+    expect(inA().dev.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_A]);
+    expect(inA().prod.terraform.backend.s3.bucket).toBe(`air-applied-ai-terraform-state-${ACCOUNT_B}`);
+    expect(inA().prod.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_B]);
+    expect(inB().bootstrap.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_B]);
   });
 
   test('with state: "s3", each bootstrap keeps its state in its own account\'s bucket', () => {
@@ -169,11 +195,10 @@ test("bootstrap config: awsAccountId and state take only their allowed forms", (
 });
 
 describe("the Terraform gate's offline plan", () => {
-  const pinned = synth(registryWith({ dev: ACCOUNT_A, staging: ACCOUNT_A, prod: ACCOUNT_A })).dev;
-
   test("validates the stack with allowed_account_ids as synthesized, and plans without it", () => {
     // skip_requesting_account_id leaves the provider without an account id, and the guard refuses an
     // empty one ("AWS account ID not allowed: "): the offline plan cannot keep it; validate does.
+    const pinned = sameAccount().staging;
     expect(pinned.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_A]);
     const [offline] = offlineTestFile(pinned).provider.aws;
     expect(offline.allowed_account_ids).toBeUndefined();
