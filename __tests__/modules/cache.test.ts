@@ -9,7 +9,6 @@ import {
   parameterGroupFamily,
   preferredAzs,
 } from "../../modules/cache";
-import { Platform } from "../../modules/platform";
 import { importedSecurityGroup } from "../../modules/security/connections";
 import { loadEnvironments } from "../../environments";
 import { namePrefix, physicalName } from "../../lib/naming";
@@ -24,6 +23,7 @@ import {
   ref,
   resourcesOf,
   stackDoc,
+  type StackJson,
   synthAll,
   synthEnvironment,
   unitLogicalName,
@@ -31,7 +31,14 @@ import {
   synthScope,
   valuesOf,
 } from "../helpers/synth";
-import { TEST_NETWORK, testKey } from "../helpers/fixtures";
+import { TEST_NETWORK, testPlatform } from "../helpers/fixtures";
+
+/*
+ * Three layers (design-seams change 7): the Cache construct on its own (synthScope, GIVEN/WHEN/THEN), the
+ * committed prod stack against the seed's Redis (synthAll), and what dev and staging do differently
+ * (synthAll, plus one dev synthesis with a changed config). The ElastiCache and Secrets Manager policy
+ * rules close the file.
+ */
 
 const RG = "aws_elasticache_replication_group";
 const configs = Object.fromEntries(loadEnvironments().map((c) => [c.name, c]));
@@ -44,7 +51,7 @@ type TestCacheProps = Omit<CacheProps, "platform" | "network"> & {
   readonly availabilityZones: string[];
 };
 
-/** The seed's prod numbers (environments/prod.ts with the schema's defaults). */
+/** The seed's prod numbers (environments/prod.ts with the schema's defaults): the unit tests' props. */
 const PROD: TestCacheProps = {
   namePrefix: "air-applied-ai",
   subnetIds: ["subnet-0aaa", "subnet-0bbb"],
@@ -59,10 +66,14 @@ const PROD: TestCacheProps = {
   protect: true,
 };
 
+/**
+ * GIVEN a platform with the project key and the test network; WHEN a Cache is made with PROD's settings
+ * changed by `over`, admits the `clients` groups, grants a role its AUTH token and exports its attributes.
+ */
 function build(over: Partial<TestCacheProps> = {}, clients: string[] = ["sg-app"]) {
   return (scope: Construct) => {
     const { namePrefix, protect, subnetIds, availabilityZones, ...props } = { ...PROD, ...over };
-    const platform = new Platform({ namePrefix, protect, key: testKey(scope), logRetentionDays: 30 });
+    const platform = testPlatform(scope, { namePrefix, protect });
     const network = { ...TEST_NETWORK, privateSubnetIds: subnetIds, availabilityZones };
     const cache = new Cache(scope, "cache", { platform, network, ...props });
     for (const sg of clients) cache.connections.allowFrom(importedSecurityGroup(sg, { peerName: sg }));
@@ -82,12 +93,31 @@ function build(over: Partial<TestCacheProps> = {}, clients: string[] = ["sg-app"
   };
 }
 
-describe("Cache (ElastiCache Redis), prod numbers", () => {
+// ---- the construct -----------------------------------------------------------------------------
+
+describe("Cache", () => {
+  // GIVEN the platform and the test network (build)
+  // WHEN a protected Cache with prod's settings admits one client group and grants a role its token
   const stack = synthScope(build());
+  // WHEN an unprotected single node, restored from a snapshot, admits one client twice and a second one
+  const variant = synthScope(
+    build(
+      {
+        protect: false,
+        numCacheClusters: 1,
+        multiAz: false,
+        nodeType: "cache.t4g.small",
+        snapshotRetentionDays: 1,
+        restoreFromSnapshot: "air-applied-ai-redis-restore-1",
+      },
+      ["sg-app", "sg-app", "sg-worker"],
+    ),
+  );
   const group = valuesOf(stack, RG)[0];
   const keyArn = ref("aws_kms_key", unitLogicalName(stack, "aws_kms_key", "kms/key"), "arn");
 
-  test("seed spec: cache.r6g.xlarge, primary + replica in different AZs, Multi-AZ with failover", () => {
+  test("the given node type, one node per AZ (primary + replica), Multi-AZ with failover; Redis 7.1 on 6379 without cluster mode", () => {
+    // THEN
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       node_type: "cache.r6g.xlarge",
       num_cache_clusters: 2,
@@ -104,7 +134,8 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     });
   });
 
-  test("seed spec: daily snapshots kept 7 days, in a 60-minute window outside maintenance", () => {
+  test("daily snapshots kept the given days, in a 60-minute window outside maintenance", () => {
+    // THEN
     expect(group.snapshot_retention_limit).toBe(7);
     // "hh:mm-hh:mm" (no weekday) is a daily window.
     expect(group.snapshot_window).toBe("05:00-06:00");
@@ -112,6 +143,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("protected: final snapshot on delete, prevent_destroy, changes wait for the maintenance window", () => {
+    // THEN
     expect(group.final_snapshot_identifier).toBe("air-applied-ai-redis-final");
     expect(group.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["snapshot_name"] });
     expect(group.apply_immediately).toBe(false);
@@ -122,6 +154,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("parameter group: family redis7 matches engine 7.1, maxmemory-policy allkeys-lru", () => {
+    // THEN
     const name = unitLogicalName(stack, "aws_elasticache_parameter_group", "cache/parameters");
     const parameters = stack.resource.aws_elasticache_parameter_group[name];
     expect(parameters).toMatchObject({ family: "redis7", name: "air-applied-ai-redis-redis7" });
@@ -132,6 +165,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("subnet group over the private subnets", () => {
+    // THEN
     const name = unitLogicalName(stack, "aws_elasticache_subnet_group", "cache/subnet-group");
     expect(stack.resource.aws_elasticache_subnet_group[name].subnet_ids).toEqual([
       "subnet-0aaa",
@@ -141,6 +175,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test('encrypted at rest with the CMK (nullable bool as the string "true") and in transit, TLS required', () => {
+    // THEN
     expect(group.at_rest_encryption_enabled).toBe("true");
     expect(group.kms_key_id).toBe(keyArn);
     expect(group.transit_encryption_enabled).toBe(true);
@@ -149,6 +184,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("AUTH token: a reference to the secret read at apply time, strategy SET; no secret material in the JSON", () => {
+    // THEN
     const data = Object.keys(stack.data.aws_secretsmanager_secret_version);
     expect(data).toHaveLength(1);
     expect(group.auth_token).toBe(`\${data.aws_secretsmanager_secret_version.${data[0]}.secret_string}`);
@@ -167,6 +203,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("AUTH token generator: 64 chars whose only specials are the ones ElastiCache accepts (! & # $ ^ < > -)", () => {
+    // THEN
     const [generator] = Object.values(stack.ephemeral.aws_secretsmanager_random_password) as any[];
     expect(generator.password_length).toBe(64);
     expect(generator.exclude_characters).toBe(REDIS_AUTH_EXCLUDED_CHARACTERS);
@@ -181,6 +218,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("slow log and engine log go to 30-day, CMK-encrypted log groups (json, cloudwatch-logs)", () => {
+    // THEN
     const deliveries = group.log_delivery_configuration;
     expect(deliveries).toHaveLength(2);
     for (const type of ["slow-log", "engine-log"]) {
@@ -204,6 +242,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("security group: 6379/tcp only from the application group, no egress, attached to the group", () => {
+    // THEN
     const sg = unitLogicalName(stack, "aws_security_group", "cache/sg/group");
     expect(group.security_group_ids).toEqual([ref("aws_security_group", sg)]);
     expect(valuesOf(stack, "aws_vpc_security_group_ingress_rule")).toEqual([
@@ -219,13 +258,14 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("connections.allowFrom is idempotent per client group", () => {
-    const twice = synthScope(build({}, ["sg-app", "sg-app", "sg-worker"]));
+    // THEN (variant)
     expect(
-      valuesOf(twice, "aws_vpc_security_group_ingress_rule").map((r) => r.referenced_security_group_id),
+      valuesOf(variant, "aws_vpc_security_group_ingress_rule").map((r) => r.referenced_security_group_id),
     ).toEqual(["sg-app", "sg-worker"]);
   });
 
   test("grantReadAuthToken: GetSecretValue on this secret and Decrypt on its key, nothing else", () => {
+    // THEN
     const policy = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement as any[];
     const secretArn = ref(
       "aws_secretsmanager_secret",
@@ -245,6 +285,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("typed outputs: endpoints, secret ARN, security group, member cluster ids, port 6379", () => {
+    // THEN
     const rg = unitLogicalName(stack, RG, "cache/replication-group");
     expect(stack.output.primary.value).toBe(ref(RG, rg, "primary_endpoint_address"));
     expect(stack.output.reader.value).toBe(ref(RG, rg, "reader_endpoint_address"));
@@ -259,6 +300,7 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
   });
 
   test("the Redis policy rules pass on the module's output", () => {
+    // THEN
     const findings = evaluate(stackDoc("prod", stack), [...elasticacheRules, ...secretsRules], []);
     // CKV2_AWS_57 (rotation Lambda) is waived for this secret in the stacks: it is rotated by deployment
     expect(
@@ -268,96 +310,92 @@ describe("Cache (ElastiCache Redis), prod numbers", () => {
     ).toEqual([]);
     expect(findings.filter((f) => f.rule.id.startsWith("AAI-ELASTICACHE")).length).toBeGreaterThanOrEqual(13);
   });
-});
 
-describe("Cache props: apply-time constraints are rejected at synth", () => {
-  test.each<[string, Partial<TestCacheProps>, RegExp]>([
-    [
-      "Multi-AZ with one node",
-      { numCacheClusters: 1 },
-      /numCacheClusters = 1: must be >= 2 when multiAz is true/,
-    ],
-    [
-      "more Multi-AZ nodes than AZs",
-      { numCacheClusters: 3 },
-      /numCacheClusters = 3: must be <= the number of availability zones \(2\)/,
-    ],
-    [
-      "snapshot window under 60 minutes",
-      { snapshotWindow: "05:00-05:59" },
-      /snapshotWindow = "05:00-05:59": must last at least 60 minutes/,
-    ],
-    [
-      "snapshot window overlapping maintenance",
-      { snapshotWindow: "06:30-07:30" },
-      /snapshotWindow = "06:30-07:30": must not overlap maintenanceWindow sun:07:00-sun:08:00/,
-    ],
-    [
-      "snapshot window overlapping maintenance across midnight",
-      { snapshotWindow: "23:30-00:30", maintenanceWindow: "sat:23:00-sun:01:00" },
-      /must not overlap maintenanceWindow/,
-    ],
-    [
-      "maintenance window under 60 minutes",
-      { maintenanceWindow: "sun:07:00-sun:07:30" },
-      /maintenanceWindow = "sun:07:00-sun:07:30": must last at least 60 minutes/,
-    ],
-    [
-      "retention above 35 days",
-      { snapshotRetentionDays: 36 },
-      /snapshotRetentionDays = 36: must be 0-35 days/,
-    ],
-    [
-      "unknown node type",
-      { nodeType: "cache.r6i.xlarge" },
-      /nodeType = "cache\.r6i\.xlarge": must be a Graviton ElastiCache node type/,
-    ],
-    [
-      "unsupported engine version",
-      { engineVersion: "6.2" as never },
-      /engineVersion = "6\.2": must be one of 7\.0, 7\.1/,
-    ],
-    [
-      "unknown eviction policy",
-      { maxmemoryPolicy: "lru" as never },
-      /maxmemoryPolicy = "lru": must be one of allkeys-lru/,
-    ],
-    [
-      "one subnet",
-      { subnetIds: ["subnet-0aaa"], availabilityZones: ["us-east-2a"] },
-      /network.privateSubnetIds = \["subnet-0aaa"\]: must list >= 2/,
-    ],
-    [
-      "AZ list not matching the subnets",
-      { availabilityZones: ["us-east-2a"] },
-      /network.availabilityZones = \["us-east-2a"\]: must name the AZ of each subnet/,
-    ],
-    [
-      "replication group id too long",
-      { namePrefix: "air-applied-ai-a-very-long-environment-name" },
-      /platform.namePrefix = .*must be a replication group id/,
-    ],
-  ])("rejects %s", (_name, over, message) => {
-    expect(() => synthScope(build(over))).toThrow(message);
+  describe("props: apply-time constraints are rejected at synth", () => {
+    test.each<[string, Partial<TestCacheProps>, RegExp]>([
+      [
+        "Multi-AZ with one node",
+        { numCacheClusters: 1 },
+        /numCacheClusters = 1: must be >= 2 when multiAz is true/,
+      ],
+      [
+        "more Multi-AZ nodes than AZs",
+        { numCacheClusters: 3 },
+        /numCacheClusters = 3: must be <= the number of availability zones \(2\)/,
+      ],
+      [
+        "snapshot window under 60 minutes",
+        { snapshotWindow: "05:00-05:59" },
+        /snapshotWindow = "05:00-05:59": must last at least 60 minutes/,
+      ],
+      [
+        "snapshot window overlapping maintenance",
+        { snapshotWindow: "06:30-07:30" },
+        /snapshotWindow = "06:30-07:30": must not overlap maintenanceWindow sun:07:00-sun:08:00/,
+      ],
+      [
+        "snapshot window overlapping maintenance across midnight",
+        { snapshotWindow: "23:30-00:30", maintenanceWindow: "sat:23:00-sun:01:00" },
+        /must not overlap maintenanceWindow/,
+      ],
+      [
+        "maintenance window under 60 minutes",
+        { maintenanceWindow: "sun:07:00-sun:07:30" },
+        /maintenanceWindow = "sun:07:00-sun:07:30": must last at least 60 minutes/,
+      ],
+      [
+        "retention above 35 days",
+        { snapshotRetentionDays: 36 },
+        /snapshotRetentionDays = 36: must be 0-35 days/,
+      ],
+      [
+        "unknown node type",
+        { nodeType: "cache.r6i.xlarge" },
+        /nodeType = "cache\.r6i\.xlarge": must be a Graviton ElastiCache node type/,
+      ],
+      [
+        "unsupported engine version",
+        { engineVersion: "6.2" as never },
+        /engineVersion = "6\.2": must be one of 7\.0, 7\.1/,
+      ],
+      [
+        "unknown eviction policy",
+        { maxmemoryPolicy: "lru" as never },
+        /maxmemoryPolicy = "lru": must be one of allkeys-lru/,
+      ],
+      [
+        "one subnet",
+        { subnetIds: ["subnet-0aaa"], availabilityZones: ["us-east-2a"] },
+        /network.privateSubnetIds = \["subnet-0aaa"\]: must list >= 2/,
+      ],
+      [
+        "AZ list not matching the subnets",
+        { availabilityZones: ["us-east-2a"] },
+        /network.availabilityZones = \["us-east-2a"\]: must name the AZ of each subnet/,
+      ],
+      [
+        "replication group id too long",
+        { namePrefix: "air-applied-ai-a-very-long-environment-name" },
+        /platform.namePrefix = .*must be a replication group id/,
+      ],
+    ])("rejects %s", (_name, over, message) => {
+      // WHEN a Cache is made with a setting AWS would refuse at apply time
+      const make = () => synthScope(build(over));
+      // THEN
+      expect(make).toThrow(message);
+    });
   });
 
   test("preferred AZs: one per node, primary first", () => {
+    // GIVEN two AZs; WHEN one, two or three nodes; THEN
     expect(preferredAzs(["us-east-2a", "us-east-2b"], 2)).toEqual(["us-east-2a", "us-east-2b"]);
     expect(preferredAzs(["us-east-2a", "us-east-2b"], 1)).toEqual(["us-east-2a"]);
     expect(preferredAzs(["us-east-2a", "us-east-2b"], 3)).toEqual(["us-east-2a", "us-east-2b", "us-east-2a"]);
   });
 
   test("unprotected single node: no Multi-AZ/failover, no final snapshot, applies immediately", () => {
-    const dev = synthScope(
-      build({
-        protect: false,
-        numCacheClusters: 1,
-        multiAz: false,
-        nodeType: "cache.t4g.small",
-        snapshotRetentionDays: 1,
-      }),
-    );
-    const group = valuesOf(dev, RG)[0];
+    // THEN (variant)
+    const group = valuesOf(variant, RG)[0];
     expect(group).toMatchObject({
       node_type: "cache.t4g.small",
       num_cache_clusters: 1,
@@ -371,31 +409,23 @@ describe("Cache props: apply-time constraints are rejected at synth", () => {
     expect(group.lifecycle).toEqual({ prevent_destroy: false, ignore_changes: ["snapshot_name"] });
   });
 
-  test("restore: restoreFromSnapshot seeds the group (snapshot_name), also through the environment config", () => {
-    const restored = synthScope(build({ restoreFromSnapshot: "air-applied-ai-redis-restore-1" }));
-    expect(valuesOf(restored, RG)[0].snapshot_name).toBe("air-applied-ai-redis-restore-1");
-    const dev = synthEnvironment("dev", (c) => ({
-      ...c,
-      cache: { ...c.cache, restoreFromSnapshot: "dev-copy" },
-    }));
-    expect(stackResource(dev, RG, "cache/replication-group").snapshot_name).toBe("dev-copy");
+  test("restore: restoreFromSnapshot seeds the group (snapshot_name)", () => {
+    // THEN (variant)
+    expect(valuesOf(variant, RG)[0].snapshot_name).toBe("air-applied-ai-redis-restore-1");
   });
 
-  test("rotation: cache.authTokenVersion bumps the write-only secret version (default 1)", () => {
-    const prod = synthScope(build());
-    expect(valuesOf(prod, "aws_secretsmanager_secret_version")[0].secret_string_wo_version).toBe(1);
-    const dev = synthEnvironment("dev", (c) => ({ ...c, cache: { ...c.cache, authTokenVersion: 2 } }));
-    expect(
-      stackResource(dev, "aws_secretsmanager_secret_version", "cache/auth-token/version")
-        .secret_string_wo_version,
-    ).toBe(2);
+  test("rotation: the write-only secret version is 1 by default", () => {
+    // THEN
+    expect(valuesOf(stack, "aws_secretsmanager_secret_version")[0].secret_string_wo_version).toBe(1);
   });
 });
 
-describe("Cache in every environment (full synth)", () => {
-  const stacks = synthAll();
-  const groupOf = (env: string) => stackResource(stacks[env], RG, "cache/replication-group");
+// ---- the committed stacks ----------------------------------------------------------------------
 
+const stacks = synthAll();
+const groupOf = (env: string) => stackResource(stacks[env], RG, "cache/replication-group");
+
+describe("prod stack: seed values", () => {
   test("prod: the seed's Redis", () => {
     expect(groupOf("prod")).toMatchObject({
       replication_group_id: "air-applied-ai-redis",
@@ -411,6 +441,30 @@ describe("Cache in every environment (full synth)", () => {
       engine_version: "7.1",
     });
   });
+
+  test("static outputs: redis_primary_endpoint, redis_reader_endpoint, redis_auth_secret_arn", () => {
+    const prod = stacks.prod;
+    expect(prod.output.redis_primary_endpoint.value).toMatch(
+      /^\$\{aws_elasticache_replication_group\.[\w-]+\.primary_endpoint_address\}$/,
+    );
+    expect(prod.output.redis_reader_endpoint.value).toMatch(
+      /^\$\{aws_elasticache_replication_group\.[\w-]+\.reader_endpoint_address\}$/,
+    );
+    expect(prod.output.redis_auth_secret_arn.value).toMatch(/^\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}$/);
+  });
+});
+
+describe("per environment: dev and staging differ from prod", () => {
+  /** dev with a restore snapshot and AUTH token version 2 (no committed environment sets either), built once. */
+  let changed: StackJson | undefined;
+  const changedDev = () =>
+    (changed ??= synthEnvironment("dev", (c) => ({
+      ...c,
+      cache: { ...c.cache, restoreFromSnapshot: "dev-copy", authTokenVersion: 2 },
+    })));
+  const CACHE_RULES = RULES.filter((r) =>
+    /ELASTICACHE|SECRETS|CKV_AWS_(29|30|31|149|191)|CKV2_AWS_50|AWS-0050/.test(r.id),
+  );
 
   test.each(["dev", "staging"] as const)(
     "%s: node type, node count, Multi-AZ and snapshots from config; names by the naming rule",
@@ -451,22 +505,9 @@ describe("Cache in every environment (full synth)", () => {
     }
   });
 
-  test("static outputs: redis_primary_endpoint, redis_reader_endpoint, redis_auth_secret_arn", () => {
-    const prod = stacks.prod;
-    expect(prod.output.redis_primary_endpoint.value).toMatch(
-      /^\$\{aws_elasticache_replication_group\.[\w-]+\.primary_endpoint_address\}$/,
-    );
-    expect(prod.output.redis_reader_endpoint.value).toMatch(
-      /^\$\{aws_elasticache_replication_group\.[\w-]+\.reader_endpoint_address\}$/,
-    );
-    expect(prod.output.redis_auth_secret_arn.value).toMatch(/^\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}$/);
-  });
-
   test("policy: every ElastiCache and Secrets rule passes; only dev's single node waives CKV2_AWS_50", () => {
     for (const env of ["dev", "staging", "prod"]) {
-      const findings = evaluate(stackDoc(env, stacks[env]), RULES, WAIVERS).filter((f) =>
-        /ELASTICACHE|SECRETS|CKV_AWS_(29|30|31|149|191)|CKV2_AWS_50|AWS-0050/.test(f.rule.id),
-      );
+      const findings = evaluate(stackDoc(env, stacks[env]), CACHE_RULES, WAIVERS);
       expect(findings.filter((f) => f.status === "failed")).toEqual([]);
       const waived = findings
         .filter((f) => f.status === "waived")
@@ -474,7 +515,20 @@ describe("Cache in every environment (full synth)", () => {
       expect(waived).toEqual(env === "dev" ? ["CKV2_AWS_50 dev/cache/replication-group"] : []);
     }
   });
+
+  test("dev: cache.restoreFromSnapshot from config seeds the group", () => {
+    expect(stackResource(changedDev(), RG, "cache/replication-group").snapshot_name).toBe("dev-copy");
+  });
+
+  test("dev: cache.authTokenVersion from config bumps the write-only secret version", () => {
+    expect(
+      stackResource(changedDev(), "aws_secretsmanager_secret_version", "cache/auth-token/version")
+        .secret_string_wo_version,
+    ).toBe(2);
+  });
 });
+
+// ---- the policy rules on hand-written stacks (design change 6 moves these to __tests__/policies/) --
 
 describe("ElastiCache and Secrets Manager policy rules fail on misconfigured resources", () => {
   const bad = stackDoc("prod", {

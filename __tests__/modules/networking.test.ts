@@ -5,6 +5,12 @@ import { Networking, type NetworkingProps } from "../../modules/networking";
 import { testPlatform } from "../helpers/fixtures";
 import { type StackJson, resourcesOf, synthAll, synthScope, valuesOf } from "../helpers/synth";
 
+/*
+ * Three layers (design-seams change 7): the Networking construct on its own (synthScope,
+ * GIVEN/WHEN/THEN), the committed prod stack against the seed's network (synthAll), and what dev and
+ * staging do differently (synthAll).
+ */
+
 const props =
   (over: Partial<NetworkingProps> = {}) =>
   (scope: import("constructs").Construct) => {
@@ -38,10 +44,19 @@ function natSubnetAzForPrivateSubnets(stack: StackJson): Array<{ subnetAz: strin
     });
 }
 
+// ---- the construct -----------------------------------------------------------------------------
+
 describe("Networking", () => {
+  // GIVEN a stack and a platform (namePrefix "test")
+  // WHEN Networking spans two AZs with the seed's CIDRs and its defaults (a NAT per AZ, no interface endpoints)
   const stack = synthScope(props());
+  // WHEN it runs a single NAT and two interface endpoints instead
+  const singleNatWithEndpoints = synthScope(
+    props({ natGateways: "single", interfaceEndpoints: ["ecr.api", "logs"] }),
+  );
 
   test("VPC with DNS support and hostnames", () => {
+    // THEN
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(Vpc, {
       cidr_block: "10.0.0.0/16",
       enable_dns_support: true,
@@ -50,6 +65,7 @@ describe("Networking", () => {
   });
 
   test("two public and two private subnets in distinct AZs, none mapping public IPs", () => {
+    // THEN
     const subnets = valuesOf(stack, "aws_subnet");
     expect(subnets).toHaveLength(4);
     for (const tier of ["public", "private"]) {
@@ -60,6 +76,7 @@ describe("Networking", () => {
   });
 
   test("one NAT gateway per AZ, each with a VPC EIP, and each private subnet routes through the NAT in its own AZ", () => {
+    // THEN
     expect(valuesOf(stack, "aws_nat_gateway")).toHaveLength(2);
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(Eip, { domain: "vpc" });
     const routes = natSubnetAzForPrivateSubnets(stack);
@@ -68,12 +85,13 @@ describe("Networking", () => {
   });
 
   test("single NAT mode routes every private subnet through one NAT", () => {
-    const single = synthScope(props({ natGateways: "single" }));
-    expect(valuesOf(single, "aws_nat_gateway")).toHaveLength(1);
-    expect(new Set(natSubnetAzForPrivateSubnets(single).map((r) => r.natAz)).size).toBe(1);
+    // THEN
+    expect(valuesOf(singleNatWithEndpoints, "aws_nat_gateway")).toHaveLength(1);
+    expect(new Set(natSubnetAzForPrivateSubnets(singleNatWithEndpoints).map((r) => r.natAz)).size).toBe(1);
   });
 
   test("public route table sends 0.0.0.0/0 to the internet gateway", () => {
+    // THEN
     const publicTable = valuesOf(stack, "aws_route_table").find((t) =>
       t.route.some((r: { gateway_id?: string }) => r.gateway_id),
     );
@@ -86,6 +104,7 @@ describe("Networking", () => {
   });
 
   test("NACLs: public allows 443/80 and NAT return ports from the internet, private only VPC and Linux return ports", () => {
+    // THEN
     const [priv, pub] = ["private", "public"].map((tier) =>
       valuesOf(stack, "aws_network_acl").find((n) => n.tags.Name === `test-${tier}`),
     );
@@ -108,6 +127,7 @@ describe("Networking", () => {
   });
 
   test("flow logs: ALL traffic to an encrypted 30-day log group via log_destination", () => {
+    // THEN
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(FlowLog, {
       traffic_type: "ALL",
       log_destination_type: "cloud-watch-logs",
@@ -121,6 +141,7 @@ describe("Networking", () => {
   });
 
   test("flow-log role: AWS's documented write actions, DescribeLogGroups scoped to the account's groups", () => {
+    // THEN
     const flow = valuesOf(stack, "aws_flow_log")[0];
     const roleName = /^\$\{aws_iam_role\.(.+)\.arn\}$/.exec(flow.iam_role_arn)![1];
     const policy = valuesOf(stack, "aws_iam_role_policy").find(
@@ -147,6 +168,7 @@ describe("Networking", () => {
   });
 
   test("default security group, NACL and route table are managed with no rules", () => {
+    // THEN
     const sg = valuesOf(stack, "aws_default_security_group")[0];
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
@@ -155,13 +177,13 @@ describe("Networking", () => {
   });
 
   test("S3 gateway endpoint on the private route tables; interface endpoints only when configured", () => {
+    // THEN
     const endpoints = valuesOf(stack, "aws_vpc_endpoint");
     expect(endpoints).toEqual([
       expect.objectContaining({ service_name: "com.amazonaws.us-east-2.s3", vpc_endpoint_type: "Gateway" }),
     ]);
     expect(endpoints[0].route_table_ids).toHaveLength(2);
-    const withEndpoints = synthScope(props({ interfaceEndpoints: ["ecr.api", "logs"] }));
-    const iface = valuesOf(withEndpoints, "aws_vpc_endpoint").filter(
+    const iface = valuesOf(singleNatWithEndpoints, "aws_vpc_endpoint").filter(
       (e) => e.vpc_endpoint_type === "Interface",
     );
     expect(iface.map((e) => e.service_name).sort()).toEqual([
@@ -172,17 +194,20 @@ describe("Networking", () => {
   });
 
   test("rejects subnets that do not match the AZs", () => {
-    expect(() => synthScope(props({ privateSubnetCidrs: ["10.0.3.0/24"] }))).toThrow(
-      /one CIDR per availability zone/,
-    );
-    expect(() => synthScope(props({ availabilityZones: ["us-east-2a", "us-east-2a"] }))).toThrow(
-      /distinct AZs/,
-    );
+    // WHEN one private CIDR for two AZs, or one AZ twice
+    const oneCidr = () => synthScope(props({ privateSubnetCidrs: ["10.0.3.0/24"] }));
+    const sameAz = () => synthScope(props({ availabilityZones: ["us-east-2a", "us-east-2a"] }));
+    // THEN
+    expect(oneCidr).toThrow(/one CIDR per availability zone/);
+    expect(sameAz).toThrow(/distinct AZs/);
   });
 });
 
-describe("prod networking matches the seed line by line", () => {
+// ---- the committed stacks ----------------------------------------------------------------------
+
+describe("prod stack: seed values", () => {
   const prod = synthAll().prod;
+
   test("CIDR 10.0.0.0/16, public 10.0.1.0/24 + 10.0.2.0/24, private 10.0.3.0/24 + 10.0.4.0/24, 2 NAT gateways", () => {
     expect(valuesOf(prod, "aws_vpc").map((v) => v.cidr_block)).toEqual(["10.0.0.0/16"]);
     const cidrs = (tier: string) =>
@@ -195,7 +220,9 @@ describe("prod networking matches the seed line by line", () => {
     expect(valuesOf(prod, "aws_nat_gateway")).toHaveLength(2);
     expect(natSubnetAzForPrivateSubnets(prod).every((r) => r.natAz === r.subnetAz)).toBe(true);
   });
+});
 
+describe("per environment: dev and staging differ from prod", () => {
   test("dev uses a single NAT to save cost; staging keeps one per AZ", () => {
     expect(valuesOf(synthAll().dev, "aws_nat_gateway")).toHaveLength(1);
     expect(valuesOf(synthAll().staging, "aws_nat_gateway")).toHaveLength(2);

@@ -2,8 +2,7 @@ import { Queue } from "../../modules/queue";
 import { evaluate, toStackDoc } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
-import { Platform } from "../../modules/platform";
-import { testKey } from "../helpers/fixtures";
+import { testPlatform } from "../helpers/fixtures";
 import { ServiceRole } from "../../modules/security/service-role";
 import {
   stackResource,
@@ -14,14 +13,88 @@ import {
   synthAll,
   synthEnvironment,
   synthScope,
+  unitLogicalName,
   valuesOf,
 } from "../helpers/synth";
 
-describe("prod queue", () => {
+/*
+ * Three layers (design-seams change 7): the Queue construct on its own (synthScope, GIVEN/WHEN/THEN), the
+ * committed prod stack against the seed's queue (synthAll), and every environment: the committed stacks
+ * and one dev synthesis with a changed config. The SQS policy rules close the file.
+ */
+
+// ---- the construct -----------------------------------------------------------------------------
+
+describe("Queue", () => {
+  test("grantSend / grantConsume name the queue and key ARNs", () => {
+    const stack = synthScope((scope) => {
+      // GIVEN a queue and a role
+      const queue = new Queue(scope, "q", {
+        queueName: "jobs",
+        platform: testPlatform(scope),
+      });
+      const role = new ServiceRole(scope, "role", {
+        roleName: "r",
+        description: "d",
+        servicePrincipal: "ecs-tasks.amazonaws.com",
+      });
+      // WHEN the role may send and consume
+      queue.grantSend(role);
+      queue.grantConsume(role);
+    });
+    // THEN
+    const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
+    const queue = ref("aws_sqs_queue", unitLogicalName(stack, "aws_sqs_queue", "q/queue"), "arn");
+    const key = ref("aws_kms_key", unitLogicalName(stack, "aws_kms_key", "kms/key"), "arn");
+    expect(statements).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        Resource: queue,
+      },
+      { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
+      {
+        Effect: "Allow",
+        Action: [
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+          "sqs:GetQueueAttributes",
+          "sqs:GetQueueUrl",
+        ],
+        Resource: queue,
+      },
+      { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: key },
+    ]);
+  });
+
+  test.each([
+    [{ maxReceiveCount: 0 }, /maxReceiveCount = 0: must be 1-1000/],
+    [{ maxReceiveCount: 1001 }, /maxReceiveCount = 1001: must be 1-1000/],
+    [{ messageRetentionSeconds: 1209601 }, /messageRetentionSeconds = 1209601: must be 60-1209600/],
+    [{ visibilityTimeoutSeconds: 43201 }, /visibilityTimeoutSeconds = 43201: must be 0-43200/],
+    [{ receiveWaitTimeSeconds: 21 }, /receiveWaitTimeSeconds = 21: must be 0-20/],
+  ])("rejects %j", (props, message) => {
+    // WHEN a queue is made with an out-of-range setting
+    const make = () =>
+      synthScope((scope) => {
+        new Queue(scope, "q", {
+          queueName: "jobs",
+          platform: testPlatform(scope),
+          ...props,
+        });
+      });
+    // THEN
+    expect(make).toThrow(message);
+  });
+});
+
+// ---- the committed stacks ----------------------------------------------------------------------
+
+describe("prod stack: seed values", () => {
   const prod = synthAll().prod;
   const queue = stackResource(prod, "aws_sqs_queue", "queue/queue");
   const dlq = stackResource(prod, "aws_sqs_queue", "queue/dlq");
-
   test("work queue redrives to the DLQ after 5 receives; long polling; visibility from config; KMS", () => {
     expect(queue.name).toBe("air-applied-ai-jobs");
     expect(JSON.parse(queue.redrive_policy)).toEqual({
@@ -77,22 +150,27 @@ describe("prod queue", () => {
     expect(prod.output.dlq_url.value).toBe(ref("aws_sqs_queue", d, "url"));
     expect(prod.output.dlq_arn.value).toBe(ref("aws_sqs_queue", d, "arn"));
   });
+});
+
+describe("per environment", () => {
+  /** The SQS rules: the project's AAI-SQS-* and checkov's encryption rules (CKV_AWS_27, CKV2_AWS_73). */
+  const SQS_RULES = RULES.filter((r) => /SQS|_27$|_73$/.test(r.id));
 
   test("the SQS rules pass on every environment's queues", () => {
     for (const [name, json] of Object.entries(synthAll())) {
-      const sqs = evaluate(stackDoc(name, json), RULES, WAIVERS).filter((f) =>
-        f.rule.id.match(/SQS|_27$|_73$/),
-      );
+      const sqs = evaluate(stackDoc(name, json), SQS_RULES, WAIVERS);
       expect(sqs.filter((f) => f.status !== "passed")).toEqual([]);
       if (name !== "bootstrap") expect(sqs.length).toBeGreaterThanOrEqual(12);
     }
   });
 
   test("maxReceiveCount and visibility come from config", () => {
+    // GIVEN dev with maxReceiveCount 3 and visibility 900 (every committed environment has the defaults)
     const dev = synthEnvironment("dev", (c) => ({
       ...c,
       queue: { maxReceiveCount: 3, visibilityTimeoutSeconds: 900 },
     }));
+    // THEN
     const q = stackResource(dev, "aws_sqs_queue", "queue/queue");
     expect(q.name).toBe("air-applied-ai-dev-jobs");
     expect(JSON.parse(q.redrive_policy).maxReceiveCount).toBe(3);
@@ -100,65 +178,7 @@ describe("prod queue", () => {
   });
 });
 
-test("grantSend / grantConsume name the queue and key ARNs", () => {
-  const stack = synthScope((scope) => {
-    const platform = new Platform({ namePrefix: "aai", key: testKey(scope), logRetentionDays: 30 });
-    const queue = new Queue(scope, "q", { queueName: "jobs", platform });
-    const role = new ServiceRole(scope, "role", {
-      roleName: "r",
-      description: "d",
-      servicePrincipal: "ecs-tasks.amazonaws.com",
-    });
-    queue.grantSend(role);
-    queue.grantConsume(role);
-  });
-  const statements = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy).Statement;
-  // Testing.synthScope has no construct paths; logical names are <path with _>_<hash>.
-  const arn = (type: string, prefix: string) => {
-    const names = Object.keys(stack.resource[type]).filter((n) =>
-      new RegExp(`^${prefix}_[0-9A-F]{8}$`).test(n),
-    );
-    expect(names).toHaveLength(1);
-    return ref(type, names[0], "arn");
-  };
-  const queue = arn("aws_sqs_queue", "q_queue");
-  const key = arn("aws_kms_key", "kms_key");
-  expect(statements).toEqual([
-    {
-      Effect: "Allow",
-      Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-      Resource: queue,
-    },
-    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
-    {
-      Effect: "Allow",
-      Action: [
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueUrl",
-      ],
-      Resource: queue,
-    },
-    { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: key },
-  ]);
-});
-
-test.each([
-  [{ maxReceiveCount: 0 }, /maxReceiveCount = 0: must be 1-1000/],
-  [{ maxReceiveCount: 1001 }, /maxReceiveCount = 1001: must be 1-1000/],
-  [{ messageRetentionSeconds: 1209601 }, /messageRetentionSeconds = 1209601: must be 60-1209600/],
-  [{ visibilityTimeoutSeconds: 43201 }, /visibilityTimeoutSeconds = 43201: must be 0-43200/],
-  [{ receiveWaitTimeSeconds: 21 }, /receiveWaitTimeSeconds = 21: must be 0-20/],
-])("Queue rejects %j", (props, message) => {
-  expect(() =>
-    synthScope((scope) => {
-      const platform = new Platform({ namePrefix: "aai", key: testKey(scope), logRetentionDays: 30 });
-      new Queue(scope, "q", { queueName: "jobs", platform, ...props });
-    }),
-  ).toThrow(message);
-});
+// ---- the policy rules on hand-written stacks (design change 6 moves these to __tests__/policies/) --
 
 describe("SQS policy rules", () => {
   const tags = (path: string) => ({ "//": { metadata: { path } } });

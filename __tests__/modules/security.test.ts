@@ -10,9 +10,24 @@ import { kmsRules } from "../../policies/rules/kms";
 import { testAccount } from "../helpers/fixtures";
 import { stackDoc, synthScope, valuesOf } from "../helpers/synth";
 
+/*
+ * The construct layer only (design-seams change 7: synthScope, GIVEN/WHEN/THEN). The project key as each
+ * environment configures it is pinned on the committed stacks in __tests__/stacks/environment.test.ts
+ * (rotation, deletion window, prevent_destroy per environment) and __tests__/destroy-protection.test.ts,
+ * and the roles' permissions boundary in __tests__/stacks/bootstrap-ci.test.ts, so no prod or
+ * per-environment layer repeats them here.
+ */
+
 describe("KmsKey", () => {
   const stack = synthScope((scope) => {
+    // GIVEN a stack in ACCOUNT and a role
     testAccount(scope);
+    const role = new ServiceRole(scope, "role", {
+      roleName: "r",
+      description: "d",
+      servicePrincipal: "ecs-tasks.amazonaws.com",
+    });
+    // WHEN a protected key admits CloudWatch Logs (twice) and SNS, and grants the role Decrypt
     const key = new KmsKey(scope, "kms", {
       alias: "app",
       description: "d",
@@ -21,17 +36,13 @@ describe("KmsKey", () => {
     key.allowCloudWatchLogs();
     key.allowCloudWatchLogs(); // idempotent
     key.allowService("AllowSns", "sns.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"]);
-    const role = new ServiceRole(scope, "role", {
-      roleName: "r",
-      description: "d",
-      servicePrincipal: "ecs-tasks.amazonaws.com",
-    });
     key.grantDecrypt(role);
   });
   const key = valuesOf(stack, "aws_kms_key")[0];
   const statements = JSON.parse(key.policy).Statement;
 
   test("rotation, deletion window, alias and prevent_destroy", () => {
+    // THEN
     expect(JSON.stringify(stack)).toHaveResourceWithProperties(KmsKeyResource, {
       enable_key_rotation: true,
       deletion_window_in_days: 30,
@@ -41,6 +52,7 @@ describe("KmsKey", () => {
   });
 
   test("policy admits the account root and exactly the registered service principals", () => {
+    // THEN
     expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual([
       "AccountRootAdministers",
       "AllowCloudWatchLogs",
@@ -55,6 +67,7 @@ describe("KmsKey", () => {
   });
 
   test("service statements are confined to the account: aws:SourceAccount by default, the logs ARN context for logs", () => {
+    // THEN
     expect(statements[2].Principal).toEqual({ Service: "sns.amazonaws.com" });
     expect(statements[2].Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
     for (const s of statements.filter((x: any) => x.Principal.Service))
@@ -63,7 +76,12 @@ describe("KmsKey", () => {
       (f) => f.rule.id === "AAI-KMS-003",
     );
     expect(findings.map((f) => f.status)).toEqual(["passed"]);
-    expect(() =>
+  });
+
+  test("allowService refuses empty conditions", () => {
+    // GIVEN a key
+    // WHEN it admits a service with no conditions
+    const open = () =>
       synthScope((scope) =>
         new KmsKey(scope, "k", { alias: "a", description: "d" }).allowService(
           "Open",
@@ -71,32 +89,40 @@ describe("KmsKey", () => {
           ["kms:Decrypt"],
           {},
         ),
-      ),
-    ).toThrow(/allowService\("Open", "sns.amazonaws.com"\): conditions must not be empty/);
+      );
+    // THEN
+    expect(open).toThrow(/allowService\("Open", "sns.amazonaws.com"\): conditions must not be empty/);
   });
 
   test("grants name the key ARN, not *", () => {
+    // THEN
     const policy = JSON.parse(valuesOf(stack, "aws_iam_role_policy")[0].policy);
     expect(policy.Statement[0].Resource).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
   });
 
   test("rejects a deletion window outside 7-30 days", () => {
-    expect(() =>
-      synthScope((s) => new KmsKey(s, "k", { alias: "a", description: "d", deletionWindowInDays: 3 })),
-    ).toThrow(/7-30/);
+    // GIVEN a stack
+    // WHEN a key asks for a 3-day window
+    const short = () =>
+      synthScope((s) => new KmsKey(s, "k", { alias: "a", description: "d", deletionWindowInDays: 3 }));
+    // THEN
+    expect(short).toThrow(/7-30/);
   });
 });
 
 describe("ServiceRole", () => {
   test("trust policy confines the service to the account; no policy until something is granted", () => {
     const stack = synthScope((scope) => {
+      // GIVEN a stack in ACCOUNT
       testAccount(scope);
+      // WHEN a role for a service is made and granted nothing
       new ServiceRole(scope, "role", {
         roleName: "r",
         description: "d",
         servicePrincipal: "vpc-flow-logs.amazonaws.com",
       });
     });
+    // THEN
     const trust = JSON.parse(valuesOf(stack, "aws_iam_role")[0].assume_role_policy);
     expect(trust.Statement[0]).toEqual({
       Effect: "Allow",
@@ -108,7 +134,9 @@ describe("ServiceRole", () => {
   });
 
   test("rejects statements without resources and over-long names", () => {
-    expect(() =>
+    // GIVEN a stack
+    // WHEN a role is granted a statement without resources, or a role is named with 65 characters
+    const noResources = () =>
       synthScope((scope) => {
         const role = new ServiceRole(scope, "role", {
           roleName: "r",
@@ -116,9 +144,8 @@ describe("ServiceRole", () => {
           servicePrincipal: "x",
         });
         role.addToPolicy({ actions: ["s3:GetObject"], resources: [] });
-      }),
-    ).toThrow(/name its resources/);
-    expect(() =>
+      });
+    const longName = () =>
       synthScope(
         (s) =>
           new ServiceRole(s, "r", {
@@ -126,11 +153,14 @@ describe("ServiceRole", () => {
             description: "d",
             servicePrincipal: "x",
           }),
-      ),
-    ).toThrow(/64/);
+      );
+    // THEN
+    expect(noResources).toThrow(/name its resources/);
+    expect(longName).toThrow(/64/);
   });
 
   test("permissionsBoundary: none by default; the prop, or PermissionsBoundary.of(scope), sets it on every role", () => {
+    // GIVEN
     const BOUNDARY = "arn:aws:iam::123456789012:policy/air-applied-ai-workload-boundary";
     const role = (scope: Construct, id: string, permissionsBoundary?: string) =>
       new ServiceRole(scope, id, {
@@ -139,9 +169,8 @@ describe("ServiceRole", () => {
         servicePrincipal: "ecs-tasks.amazonaws.com",
         permissionsBoundary,
       });
+    // WHEN a role is made without a boundary, and roles are made in a scope with one
     const plain = synthScope((scope) => role(scope, "plain"));
-    expect(valuesOf(plain, "aws_iam_role")[0].permissions_boundary).toBeUndefined();
-
     const bounded = synthScope((scope) => {
       PermissionsBoundary.of(scope).apply(BOUNDARY);
       role(scope, "a");
@@ -149,6 +178,8 @@ describe("ServiceRole", () => {
       new IamRole(scope, "raw", { name: "raw", assumeRolePolicy: "{}" }); // and roles not made by ServiceRole
       role(scope, "explicit", "arn:aws:iam::123456789012:policy/other"); // an explicit boundary is kept
     });
+    // THEN
+    expect(valuesOf(plain, "aws_iam_role")[0].permissions_boundary).toBeUndefined();
     expect(
       Object.fromEntries(valuesOf(bounded, "aws_iam_role").map((r) => [r.name, r.permissions_boundary])),
     ).toEqual({
@@ -162,11 +193,14 @@ describe("ServiceRole", () => {
 
 describe("GeneratedSecret", () => {
   const stack = synthScope((scope) => {
+    // GIVEN a key
     const key = new KmsKey(scope, "kms", { alias: "k", description: "d" });
+    // WHEN a secret is generated under it
     new GeneratedSecret(scope, "api-key", { secretName: "app/api-key", description: "d", key });
   });
 
   test("the value is generated by an ephemeral resource into the write-only attribute, never as a literal", () => {
+    // THEN
     const [generator] = Object.values(stack.ephemeral.aws_secretsmanager_random_password) as any[];
     const version = valuesOf(stack, "aws_secretsmanager_secret_version")[0];
     expect(version.secret_string).toBeUndefined();
@@ -178,12 +212,14 @@ describe("GeneratedSecret", () => {
   });
 
   test("adds no Secrets Manager service statement to the key policy (it uses the caller's credentials)", () => {
+    // THEN
     const statements = JSON.parse(valuesOf(stack, "aws_kms_key")[0].policy).Statement;
     expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(["AccountRootAdministers"]);
     expect(JSON.stringify(statements)).not.toContain("secretsmanager.amazonaws.com");
   });
 
   test("by default never generates characters that templating, shells or URLs would mangle ($ { } % ` quotes)", () => {
+    // THEN
     const [generator] = Object.values(stack.ephemeral.aws_secretsmanager_random_password) as any[];
     for (const c of ["$", "{", "}", "%", "`", '"', "'", "@", "/", "\\", " "])
       expect(generator.exclude_characters).toContain(c);
@@ -217,9 +253,11 @@ describe("SecurityGroup connections", () => {
   test("repeated and reordered calls create the same rules (idempotent, order-independent)", () => {
     const build = (order: "ab" | "ba") =>
       synthScope((scope) => {
+        // GIVEN three groups
         const a = group(scope, "a", "alb");
         const b = group(scope, "b", "api", [8000]);
         const c = group(scope, "c", "collector");
+        // WHEN each connection is made twice, in either order, and one ingress is allowed twice
         const calls = [() => a.connections.allowTo(b), () => c.connections.allowTo(b, [8000])];
         for (const call of order === "ab" ? calls : [...calls].reverse()) {
           call();
@@ -229,6 +267,7 @@ describe("SecurityGroup connections", () => {
         b.allowIngress({ cidr: "0.0.0.0/0" }, 443, "HTTPS again");
       });
     const ab = build("ab");
+    // THEN
     expect(ruleIds(ab, "aws_vpc_security_group_ingress_rule")).toEqual(
       ruleIds(build("ba"), "aws_vpc_security_group_ingress_rule"),
     );
