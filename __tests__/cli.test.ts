@@ -14,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES } from "../environments";
+import { setupSynthesis } from "./helpers/global-setup";
 import { INVALID_CONFIGS } from "./helpers/invalid-configs";
 
 const root = join(__dirname, "..");
@@ -71,41 +72,61 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 describe("npm run synth: one line per stack and what to run next", () => {
+  // global-setup.ts ran `npm run synth`'s app (node dist/main.js, CDKTF_OUTDIR=cdktf.out) in the run
+  // folder: every test file reads those stacks, and this first test reads what it printed.
+  const first = setupSynthesis();
   const outdir = () => join(work, "ok.out");
 
   test("bootstrap, then every registered environment in promotion order, with its resource count", () => {
-    const run = synthMain("ok.out");
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    const lines = run.stdout.trimEnd().split("\n");
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const lines = first.stdout.trimEnd().split("\n");
     const stacks = ["bootstrap", ...ENVIRONMENT_NAMES];
     expect(lines.slice(0, stacks.length)).toEqual(
       stacks.map((s) =>
-        expect.stringMatching(new RegExp(`^ok\\.out/stacks/${s}/cdk\\.tf\\.json: [1-9]\\d* resources$`)),
+        expect.stringMatching(new RegExp(`^cdktf\\.out/stacks/${s}/cdk\\.tf\\.json: [1-9]\\d* resources$`)),
       ),
     );
     expect(lines.slice(stacks.length)).toEqual([
-      "next: npm test, npm run policy, or terraform -chdir=ok.out/stacks/dev init && terraform -chdir=ok.out/stacks/dev plan -var image_tag=<tag>",
+      "next: npm test, npm run policy, or terraform -chdir=cdktf.out/stacks/dev init && terraform -chdir=cdktf.out/stacks/dev plan -var image_tag=<tag>",
     ]);
     const count = (s: string) =>
       Object.values<object>(
-        JSON.parse(readFileSync(join(outdir(), "stacks", s, "cdk.tf.json"), "utf8")).resource,
+        JSON.parse(readFileSync(join(first.outdir, "stacks", s, "cdk.tf.json"), "utf8")).resource,
       ).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    expect(lines[1]).toBe(`ok.out/stacks/dev/cdk.tf.json: ${count("dev")} resources`);
-    expect(readdirSync(join(outdir(), "stacks")).sort()).toEqual([...stacks].sort());
+    expect(lines[1]).toBe(`cdktf.out/stacks/dev/cdk.tf.json: ${count("dev")} resources`);
+    expect(readdirSync(join(first.outdir, "stacks")).sort()).toEqual([...stacks].sort());
   });
 
-  test("a second synth keeps .terraform/, the lock file and saved plans, and replaces cdk.tf.json", () => {
+  /**
+   * A second synth, of dev only (AAI_ENVIRONMENTS), over a copy of the first one's output in which the
+   * user ran Terraform in dev and prod and a stack that no longer exists left its directory; run once,
+   * read by the next two tests.
+   */
+  let second: ReturnType<typeof synthMain> | undefined;
+  const secondSynth = () => {
+    if (second) return second;
+    cpSync(first.outdir, outdir(), { recursive: true });
     const dev = join(outdir(), "stacks", "dev");
     mkdirSync(join(dev, ".terraform", "providers"), { recursive: true });
     writeFileSync(join(dev, ".terraform.lock.hcl"), "# lock\n");
     writeFileSync(join(dev, "dev.tfplan"), "plan");
     writeFileSync(join(dev, "cdk.tf.json"), "{}");
-    const run = synthMain("ok.out");
+    mkdirSync(join(outdir(), "stacks", "prod", ".terraform"), { recursive: true });
+    mkdirSync(join(outdir(), "stacks", "zz-gone"), { recursive: true });
+    writeFileSync(join(outdir(), "stacks", "zz-gone", "cdk.tf.json"), "{}");
+    second = synthMain("ok.out", { AAI_ENVIRONMENTS: "dev" });
+    return second;
+  };
+
+  test("a second synth keeps .terraform/, the lock file and saved plans, and replaces cdk.tf.json", () => {
+    const run = secondSynth();
+    expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
       /^ok\.out\/stacks\/dev\/cdk\.tf\.json: \d+ resources \(kept \.terraform, \.terraform\.lock\.hcl, dev\.tfplan\)$/m,
     );
+    const dev = join(outdir(), "stacks", "dev");
     expect(readFileSync(join(dev, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
     expect(existsSync(join(dev, ".terraform", "providers"))).toBe(true);
     expect(readFileSync(join(dev, "dev.tfplan"), "utf8")).toBe("plan");
@@ -115,10 +136,7 @@ describe("npm run synth: one line per stack and what to run next", () => {
   test("a stack that is no longer synthesized looks stale nowhere", () => {
     // A directory of a stack that no longer exists goes; a registered one left out (AAI_ENVIRONMENTS)
     // loses its cdk.tf.json but keeps Terraform's files; the manifest names only what was synthesized.
-    mkdirSync(join(outdir(), "stacks", "zz-gone"), { recursive: true });
-    writeFileSync(join(outdir(), "stacks", "zz-gone", "cdk.tf.json"), "{}");
-    mkdirSync(join(outdir(), "stacks", "prod", ".terraform"), { recursive: true });
-    const run = synthMain("ok.out", { AAI_ENVIRONMENTS: "dev" });
+    const run = secondSynth();
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("ok.out/stacks/prod: not synthesized this run, its cdk.tf.json removed\n");
     expect(run.stdout).toContain("ok.out/stacks/zz-gone: removed (no longer a stack of this app)\n");
@@ -130,6 +148,7 @@ describe("npm run synth: one line per stack and what to run next", () => {
   });
 
   test("a failed synth changes nothing in the output directory", () => {
+    secondSynth();
     const before = snapshot(outdir());
     const prod = structuredClone(ENVIRONMENT_INPUTS.prod) as any;
     prod.ecs.taskMemory = 3;
@@ -140,6 +159,8 @@ describe("npm run synth: one line per stack and what to run next", () => {
   });
 
   test("a throwaway environment in an in-memory registry is synthesized after the others", () => {
+    // A registry of dev and the throwaway one: bootstrap, dev, then zz-test, and bootstrap's CI roles
+    // follow that registry (the committed one's promotion order is the first test's).
     const staging = structuredClone(ENVIRONMENT_INPUTS.staging) as any;
     const zz = {
       ...staging,
@@ -151,21 +172,28 @@ describe("npm run synth: one line per stack and what to run next", () => {
         privateSubnetCidrs: ["10.99.3.0/24", "10.99.4.0/24"],
       },
     };
-    const run = synth(join(work, "zz.out"), { ...ENVIRONMENT_INPUTS, "zz-test": zz });
+    const run = synth(join(work, "zz.out"), { dev: ENVIRONMENT_INPUTS.dev, "zz-test": zz });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
-      /zz\.out\/stacks\/prod\/cdk\.tf\.json: \d+ resources\n.*zz\.out\/stacks\/zz-test\/cdk\.tf\.json: \d+ resources\n/,
+      /^.*zz\.out\/stacks\/bootstrap\/cdk\.tf\.json: \d+ resources\n.*zz\.out\/stacks\/dev\/cdk\.tf\.json: \d+ resources\n.*zz\.out\/stacks\/zz-test\/cdk\.tf\.json: \d+ resources\nnext: /,
     );
     const bootstrap = readFileSync(join(work, "zz.out/stacks/bootstrap/cdk.tf.json"), "utf8");
     expect(bootstrap).toContain('"air-applied-ai-ci-zz-test-deploy"');
+    expect(bootstrap).not.toContain('"air-applied-ai-ci-staging-deploy"');
   });
 });
 
 describe("an invalid config stops synthesis with one line, exit 1, no stack trace and no cdktf.out", () => {
-  // A sample of the matrix in config.test.ts (which runs all of it in process), end to end: each child
-  // process costs ~0.5 s, and the error path is the same for every case.
-  const sample = INVALID_CONFIGS.filter((_, i) => i % 8 === 0);
+  // End to end, one case per kind of check; config.test.ts runs the whole matrix in process, and main()
+  // turns every ConfigError into the same one line. A rule across fields here, a field's own value in
+  // "a failed synth changes nothing", the registry in "unknown environment name": each child process
+  // costs ~0.5 s.
+  const sample = ["min > max"].map((name) => {
+    const found = INVALID_CONFIGS.find(([n]) => n === name);
+    if (!found) throw new Error(`no invalid config named "${name}" in helpers/invalid-configs.ts`);
+    return found;
+  });
   test.each(sample)("%s", (_name, change, expected) => {
     const prod = structuredClone(ENVIRONMENT_INPUTS.prod);
     change(prod);
@@ -203,8 +231,13 @@ test("a construct's validation error (an oversized error page) is one line, exit
     new RegExp(`^synth failed: error page .*${page} is \\d+ bytes: must be <= 1024 bytes`),
   );
   expect(existsSync(join(work, "page.out"))).toBe(false);
-  // AAI_DEBUG=1 adds the stack trace for whoever needs it.
-  expect(synthMain("page.out", { AAI_DEBUG: "1" }, join(app, "dist/main.js")).stderr).toMatch(/\n\s+at /);
+});
+
+test("AAI_DEBUG=1 adds the stack trace after the one line, for whoever needs it", () => {
+  const run = synthMain("debug.out", { AAI_DEBUG: "1", AAI_ENVIRONMENTS: "no-such-env" });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/^Unknown environment "no-such-env": [^\n]+\n\S*Error[^\n]*\n\s+at /);
+  expect(existsSync(join(work, "debug.out"))).toBe(false);
 });
 
 describe("scripts answer --help with a usage line and report bad input in one line", () => {

@@ -1,6 +1,13 @@
 import { rmSync } from "node:fs";
+import { runningTypecheck } from "./global-setup";
 
-/** Removes the run's temp folder (global-setup.ts): the synthesized stacks and every test's scratch files. */
+/**
+ * Stops the background type check if it is still running (a run that ended before typecheck.test.ts
+ * waited for it), then removes the run's temp folder (global-setup.ts): the synthesized stacks, the
+ * type check's output and every test's scratch files.
+ */
 export default function globalTeardown(): void {
+  const tsc = runningTypecheck();
+  if (tsc && tsc.exitCode === null && tsc.signalCode === null) tsc.kill();
   if (process.env.AAI_TEST_RUN_DIR) rmSync(process.env.AAI_TEST_RUN_DIR, { recursive: true, force: true });
 }
