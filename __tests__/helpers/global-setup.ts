@@ -14,19 +14,8 @@ import { join, resolve } from "node:path";
 
 const root = join(__dirname, "..", "..");
 
-/**
- * What the suite's one type check runs (__tests__/typecheck.test.ts): tsc --noEmit, incremental, with its
- * build info under node_modules/.cache, so a run after a small change re-checks only what it reaches.
- */
-export const TYPECHECK_COMMAND = [
-  require.resolve("typescript/bin/tsc"),
-  "--noEmit",
-  "-p",
-  ".",
-  "--incremental",
-  "--tsBuildInfoFile",
-  "node_modules/.cache/tsc/tsbuildinfo",
-];
+/** What the suite's one type check runs (__tests__/typecheck.test.ts): `npm run typecheck`'s script. */
+export const TYPECHECK_COMMAND = [join(root, "scripts", "typecheck.mjs")];
 /** The type check's test (typecheck.test.ts), by which a run that selects it is recognized. */
 export const TYPECHECK_TEST = join(root, "__tests__", "typecheck.test.ts");
 export const TYPECHECK_TEST_NAME = "the whole project type-checks (tsc --noEmit, strict)";
@@ -51,7 +40,7 @@ export interface SetupSynthesis extends Finished {
 const SYNTH_RUN = "npm-run-synth.json";
 const TYPECHECK_DIR = "typecheck";
 
-/** The run of `node dist/main.js` that global setup made; its output is what every test file reads. */
+/** The run of `npm run synth` (scripts/synth.mjs) that global setup made; its output is what every test file reads. */
 export function setupSynthesis(): SetupSynthesis {
   const runDir = process.env.AAI_TEST_RUN_DIR;
   if (!runDir) throw new Error("AAI_TEST_RUN_DIR is not set: run the tests with jest (global-setup.ts)");
@@ -81,8 +70,22 @@ export async function setupTypecheck(timeoutMs: number): Promise<Finished | null
 }
 
 /** Held for global-teardown.ts (same process): a type check still running at the end is stopped. */
-export function runningTypecheck(): ChildProcess | undefined {
+function runningTypecheck(): ChildProcess | undefined {
   return (globalThis as { aaiTypecheck?: ChildProcess }).aaiTypecheck;
+}
+
+/**
+ * Stops the background type check if it still runs, with every process under it (the script, the
+ * tsc wrapper and the native compiler share the process group it leads).
+ */
+export function stopTypecheck(): void {
+  const tsc = runningTypecheck();
+  if (!tsc?.pid || tsc.exitCode !== null || tsc.signalCode !== null) return;
+  try {
+    process.kill(-tsc.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
 }
 
 /** The options of jest's GlobalConfig (its first argument to globalSetup) that select test files. */
@@ -119,7 +122,11 @@ function typecheckSelected(config: TestSelection): boolean {
 function startTypecheck(dir: string): void {
   mkdirSync(dir);
   const output = openSync(join(dir, "output.txt"), "w");
-  const tsc = spawn(process.execPath, TYPECHECK_COMMAND, { cwd: root, stdio: ["ignore", output, output] });
+  const tsc = spawn(process.execPath, TYPECHECK_COMMAND, {
+    cwd: root,
+    stdio: ["ignore", output, output],
+    detached: true, // its own process group, so stopTypecheck() reaches the compiler under it
+  });
   closeSync(output);
   // Lower priority: it takes the core the setup leaves idle, but neither slows the setup's build and
   // synthesis nor the tests once they run (typecheck.test.ts waiting for it frees a core for it).
@@ -135,10 +142,9 @@ function startTypecheck(dir: string): void {
   });
   // Never outlives jest: global-teardown.ts stops it, and so does any other way out of this process.
   tsc.unref();
-  const stop = () => tsc.kill();
-  process.once("exit", stop);
-  tsc.once("exit", () => process.off("exit", stop));
   (globalThis as { aaiTypecheck?: ChildProcess }).aaiTypecheck = tsc;
+  process.once("exit", stopTypecheck);
+  tsc.once("exit", () => process.off("exit", stopTypecheck));
   process.env.AAI_TEST_TYPECHECK_DIR = dir;
 }
 
@@ -148,10 +154,9 @@ function startTypecheck(dir: string): void {
  *   helpers make a `cdktf.outdir.*` folder per synthesis and never remove it (about a hundred per run),
  *   and the CLI tests' child processes write there too;
  * - starts the type check in the background when the run selects typecheck.test.ts, which waits for it;
- * - compiles dist/ (the tests that run the compiled app and CLIs need it; compiling in each of them let
- *   one worker delete dist/ under another);
- * - runs `npm run synth`'s app (`node dist/main.js`) in the run folder, writing cdktf.out/ there, and
- *   keeps what it printed (cli.test.ts checks that output); each test file's synthAll() reads the stacks
+ * - runs `npm run synth` (scripts/synth.mjs: compiles dist/, which the tests of the compiled app and
+ *   CLIs need, then synthesizes) in the run folder, writing cdktf.out/ there, and keeps what it printed
+ *   (cli.test.ts checks that output); each test file's synthAll() reads the stacks
  *   (AAI_TEST_STACKS_DIR) instead of synthesizing again.
  */
 export default function globalSetup(config: TestSelection): void {
@@ -160,14 +165,12 @@ export default function globalSetup(config: TestSelection): void {
   process.env.TMPDIR = runDir;
   delete process.env.AAI_TEST_TYPECHECK_DIR;
   if (typecheckSelected(config)) startTypecheck(join(runDir, TYPECHECK_DIR));
-  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`scripts/build.mjs failed: ${build.stderr}`);
-
-  // Every registered environment, whatever the caller's shell selects.
+  // `npm run synth` (compile + synth in one process), every registered environment whatever the
+  // caller's shell selects.
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: "cdktf.out" };
   delete env.AAI_ENVIRONMENTS;
   delete env.AAI_DEBUG;
-  const synth = spawnSync(process.execPath, [join(root, "dist", "main.js")], {
+  const synth = spawnSync(process.execPath, [join(root, "scripts", "synth.mjs")], {
     cwd: runDir,
     env,
     encoding: "utf8",
@@ -181,6 +184,6 @@ export default function globalSetup(config: TestSelection): void {
     outdir: join(runDir, "cdktf.out"),
   };
   writeFileSync(join(runDir, SYNTH_RUN), JSON.stringify(run));
-  if (synth.status !== 0) throw new Error(`node dist/main.js failed: ${synth.stderr}`);
+  if (synth.status !== 0) throw new Error(`scripts/synth.mjs failed: ${synth.stderr}`);
   process.env.AAI_TEST_STACKS_DIR = run.outdir;
 }

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { runningTypecheck } from "./global-setup";
+import { stopTypecheck } from "./global-setup";
 
 /**
  * Stops the background type check if it is still running (a run that ended before typecheck.test.ts
@@ -7,7 +7,6 @@ import { runningTypecheck } from "./global-setup";
  * type check's output and every test's scratch files.
  */
 export default function globalTeardown(): void {
-  const tsc = runningTypecheck();
-  if (tsc && tsc.exitCode === null && tsc.signalCode === null) tsc.kill();
+  stopTypecheck();
   if (process.env.AAI_TEST_RUN_DIR) rmSync(process.env.AAI_TEST_RUN_DIR, { recursive: true, force: true });
 }
