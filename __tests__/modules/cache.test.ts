@@ -23,9 +23,7 @@ import {
   ref,
   resourcesOf,
   stackDoc,
-  type StackJson,
   synthAll,
-  synthEnvironment,
   unitLogicalName,
   unitResource,
   synthScope,
@@ -36,8 +34,8 @@ import { TEST_NETWORK, testPlatform } from "../helpers/fixtures";
 /*
  * Three layers (design-seams change 7): the Cache construct on its own (synthScope, GIVEN/WHEN/THEN), the
  * committed prod stack against the seed's Redis (synthAll), and what dev and staging do differently
- * (synthAll, plus one dev synthesis with a changed config). The ElastiCache and Secrets Manager policy
- * rules close the file.
+ * (synthAll); that the restore and AUTH-version settings reach the group is in config-reach.test.ts. The
+ * ElastiCache and Secrets Manager policy rules close the file.
  */
 
 const RG = "aws_elasticache_replication_group";
@@ -455,13 +453,6 @@ describe("prod stack: seed values", () => {
 });
 
 describe("per environment: dev and staging differ from prod", () => {
-  /** dev with a restore snapshot and AUTH token version 2 (no committed environment sets either), built once. */
-  let changed: StackJson | undefined;
-  const changedDev = () =>
-    (changed ??= synthEnvironment("dev", (c) => ({
-      ...c,
-      cache: { ...c.cache, restoreFromSnapshot: "dev-copy", authTokenVersion: 2 },
-    })));
   const CACHE_RULES = RULES.filter((r) =>
     /ELASTICACHE|SECRETS|CKV_AWS_(29|30|31|149|191)|CKV2_AWS_50|AWS-0050/.test(r.id),
   );
@@ -514,17 +505,6 @@ describe("per environment: dev and staging differ from prod", () => {
         .map((f) => `${f.rule.id} ${f.resource.path}`);
       expect(waived).toEqual(env === "dev" ? ["CKV2_AWS_50 dev/cache/replication-group"] : []);
     }
-  });
-
-  test("dev: cache.restoreFromSnapshot from config seeds the group", () => {
-    expect(stackResource(changedDev(), RG, "cache/replication-group").snapshot_name).toBe("dev-copy");
-  });
-
-  test("dev: cache.authTokenVersion from config bumps the write-only secret version", () => {
-    expect(
-      stackResource(changedDev(), "aws_secretsmanager_secret_version", "cache/auth-token/version")
-        .secret_string_wo_version,
-    ).toBe(2);
   });
 });
 

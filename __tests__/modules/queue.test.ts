@@ -11,7 +11,6 @@ import {
   ref,
   stackDoc,
   synthAll,
-  synthEnvironment,
   synthScope,
   unitLogicalName,
   valuesOf,
@@ -19,8 +18,8 @@ import {
 
 /*
  * Three layers (design-seams change 7): the Queue construct on its own (synthScope, GIVEN/WHEN/THEN), the
- * committed prod stack against the seed's queue (synthAll), and every environment: the committed stacks
- * and one dev synthesis with a changed config. The SQS policy rules close the file.
+ * committed prod stack against the seed's queue (synthAll), and every environment's committed stack. That
+ * the queue settings reach the queue is in config-reach.test.ts. The SQS policy rules close the file.
  */
 
 // ---- the construct -----------------------------------------------------------------------------
@@ -162,19 +161,6 @@ describe("per environment", () => {
       expect(sqs.filter((f) => f.status !== "passed")).toEqual([]);
       if (name !== "bootstrap") expect(sqs.length).toBeGreaterThanOrEqual(12);
     }
-  });
-
-  test("maxReceiveCount and visibility come from config", () => {
-    // GIVEN dev with maxReceiveCount 3 and visibility 900 (every committed environment has the defaults)
-    const dev = synthEnvironment("dev", (c) => ({
-      ...c,
-      queue: { maxReceiveCount: 3, visibilityTimeoutSeconds: 900 },
-    }));
-    // THEN
-    const q = stackResource(dev, "aws_sqs_queue", "queue/queue");
-    expect(q.name).toBe("air-applied-ai-dev-jobs");
-    expect(JSON.parse(q.redrive_policy).maxReceiveCount).toBe(3);
-    expect(q.visibility_timeout_seconds).toBe(900);
   });
 });
 
