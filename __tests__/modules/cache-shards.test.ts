@@ -144,11 +144,18 @@ describe("monitoring: alarms and dashboard per shard", () => {
     },
   });
 
-  test("the monitoring and cache modules name members alike", () => {
+  test("members are named as ElastiCache names them: <group>-<shard>-<node> with shards, <group>-<node> without", () => {
     // GIVEN a group "g" of 2 nodes per shard
-    // WHEN both modules name its members
+    // WHEN monitoring names its members (the cache module's naming, re-exported)
     // THEN
-    expect(redisMemberClusterIds("g", 2, 3)).toEqual(memberClusterIds("g", 2, 3));
+    expect(redisMemberClusterIds("g", 2, 3)).toEqual([
+      "g-0001-001",
+      "g-0001-002",
+      "g-0002-001",
+      "g-0002-002",
+      "g-0003-001",
+      "g-0003-002",
+    ]);
     expect(redisMemberClusterIds("g", 2)).toEqual(["g-001", "g-002"]);
   });
 
