@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Testing } from "cdktf";
-import { ENVIRONMENT_INPUTS, loadEnvironments } from "../../environments";
+import type { App, Testing } from "cdktf";
 import { FIXTURE_INPUTS } from "../../environments/fixtures";
 import type { EnvironmentInput, EnvironmentName } from "../../environments/schema";
-import { buildStacks } from "../../stacks/app";
-import { EnvironmentStack } from "../../stacks/environment-stack";
 import {
   type StackDoc,
   type StackJson,
@@ -19,6 +16,24 @@ import {
 /** Synthesized JSON of one stack. */
 export type { StackJson } from "../../tools/tfjson";
 
+/*
+ * cdktf, the environments (whose schema loads the modules) and the stacks (which load the provider
+ * bindings, 12 MB of JS) are required only by the functions that synthesize: jest loads every module again
+ * in each test file, and a file that only reads the synthesized JSON (synthAll) needs none of them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cdktf = () => require("cdktf") as typeof import("cdktf");
+const environments = () => require("../../environments") as typeof import("../../environments");
+const stacksApp = () => require("../../stacks/app") as typeof import("../../stacks/app");
+const environmentStack = () =>
+  require("../../stacks/environment-stack") as typeof import("../../stacks/environment-stack");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Builds bootstrap and every environment as committed (what `npm run synth` builds). */
+function buildCommittedStacks(app: App): void {
+  stacksApp().buildStacks(app, environments().loadEnvironments());
+}
+
 let cache: Record<string, StackJson> | undefined;
 
 /**
@@ -28,7 +43,7 @@ let cache: Record<string, StackJson> | undefined;
 function synthApp(build: (app: App) => void): Record<string, StackJson> {
   const outdir = mkdtempSync(join(tmpdir(), "aai-synth-"));
   try {
-    const app = new App({ outdir });
+    const app = new (cdktf().App)({ outdir });
     build(app);
     app.synth();
     return readSynthesizedStacks(outdir);
@@ -39,8 +54,8 @@ function synthApp(build: (app: App) => void): Record<string, StackJson> {
 
 /** Synthesizes the committed app (bootstrap and every environment) into `outdir` (jest's global setup). */
 export function synthesizeTo(outdir: string): void {
-  const app = new App({ outdir });
-  buildStacks(app, loadEnvironments());
+  const app = new (cdktf().App)({ outdir });
+  buildCommittedStacks(app);
   app.synth();
 }
 
@@ -50,7 +65,7 @@ export function synthesizeTo(outdir: string): void {
  */
 export function synthAll(): Record<string, StackJson> {
   const dir = process.env.AAI_TEST_STACKS_DIR;
-  cache ??= dir ? readSynthesizedStacks(dir) : synthApp((app) => buildStacks(app, loadEnvironments()));
+  cache ??= dir ? readSynthesizedStacks(dir) : synthApp(buildCommittedStacks);
   return cache;
 }
 
@@ -59,9 +74,10 @@ export function synthEnvironment(
   name: EnvironmentName,
   change?: (input: EnvironmentInput) => EnvironmentInput,
 ): StackJson {
+  const { ENVIRONMENT_INPUTS, loadEnvironments } = environments();
   const input = structuredClone(ENVIRONMENT_INPUTS[name]);
   const configs = loadEnvironments([name], { [name]: change ? change(input) : input });
-  return synthApp((app) => buildStacks(app, configs))[name];
+  return synthApp((app) => stacksApp().buildStacks(app, configs))[name];
 }
 
 /** Synthesizes one test environment (environments/fixtures.ts), optionally changed, on its own. */
@@ -70,13 +86,14 @@ export function synthFixture(
   change?: (input: EnvironmentInput) => EnvironmentInput,
 ): StackJson {
   const input = structuredClone(FIXTURE_INPUTS[name]);
-  const [config] = loadEnvironments([name], { [name]: change ? change(input) : input });
+  const [config] = environments().loadEnvironments([name], { [name]: change ? change(input) : input });
+  const { EnvironmentStack } = environmentStack();
   return synthApp((app) => new EnvironmentStack(app, config))[name];
 }
 
 /** Synthesizes constructs made by `fn` in a test stack (Testing.synthScope) and parses the JSON. */
 export function synthScope(fn: Parameters<typeof Testing.synthScope>[0]): StackJson {
-  return JSON.parse(Testing.synthScope(fn));
+  return JSON.parse(cdktf().Testing.synthScope(fn));
 }
 
 /** Every resource of `type` as [logicalName, values] pairs. */
