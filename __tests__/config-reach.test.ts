@@ -3,6 +3,7 @@ import { EncryptedLogGroup } from "../modules/security/log-group";
 import { testPlatform } from "./helpers/fixtures";
 import {
   type StackJson,
+  once,
   resourcesOf,
   stackResource,
   synthAll,
@@ -24,9 +25,8 @@ const CHANGED = {
   restoreFromSnapshot: "dev-copy",
   authTokenVersion: 2,
 } as const;
-let changed: StackJson | undefined;
-const changedDev = (): StackJson =>
-  (changed ??= synthEnvironment("dev", (c) => ({
+const changedDev = once(() =>
+  synthEnvironment("dev", (c) => ({
     ...c,
     logging: { retentionDays: CHANGED.retentionDays },
     queue: CHANGED.queue,
@@ -35,7 +35,8 @@ const changedDev = (): StackJson =>
       restoreFromSnapshot: CHANGED.restoreFromSnapshot,
       authTokenVersion: CHANGED.authTokenVersion,
     },
-  })));
+  })),
+);
 
 test("no committed environment already uses the changed values", () => {
   for (const c of loadEnvironments()) {

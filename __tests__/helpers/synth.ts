@@ -52,13 +52,6 @@ function synthApp(build: (app: App) => void): Record<string, StackJson> {
   }
 }
 
-/** Synthesizes the committed app (bootstrap and every environment) into `outdir` (jest's global setup). */
-export function synthesizeTo(outdir: string): void {
-  const app = new (cdktf().App)({ outdir });
-  buildCommittedStacks(app);
-  app.synth();
-}
-
 /**
  * bootstrap, dev, staging and prod as committed: synthesized once per jest run by global-setup.ts, read
  * once per test file (jest isolates module state per file).
@@ -69,15 +62,28 @@ export function synthAll(): Record<string, StackJson> {
   return cache;
 }
 
-/** Synthesizes one environment from a (possibly modified) config input, bypassing the cache. */
+/**
+ * Synthesizes one environment of `inputs` from its (possibly changed) config input, on its own: an
+ * EnvironmentStack depends only on its config (and bootstrap's state bucket name, the default with one
+ * account), so the other stacks are not built.
+ */
+function synthOneEnvironment(
+  inputs: Record<string, EnvironmentInput>,
+  name: string,
+  change?: (input: EnvironmentInput) => EnvironmentInput,
+): StackJson {
+  const input = structuredClone(inputs[name]);
+  const [config] = environments().loadEnvironments([name], { [name]: change ? change(input) : input });
+  const { EnvironmentStack } = environmentStack();
+  return synthApp((app) => new EnvironmentStack(app, config))[name];
+}
+
+/** Synthesizes one committed environment from its (possibly changed) config input, bypassing the cache. */
 export function synthEnvironment(
   name: EnvironmentName,
   change?: (input: EnvironmentInput) => EnvironmentInput,
 ): StackJson {
-  const { ENVIRONMENT_INPUTS, loadEnvironments } = environments();
-  const input = structuredClone(ENVIRONMENT_INPUTS[name]);
-  const configs = loadEnvironments([name], { [name]: change ? change(input) : input });
-  return synthApp((app) => stacksApp().buildStacks(app, configs))[name];
+  return synthOneEnvironment(environments().ENVIRONMENT_INPUTS, name, change);
 }
 
 /** Synthesizes one test environment (environments/fixtures.ts), optionally changed, on its own. */
@@ -85,10 +91,16 @@ export function synthFixture(
   name: keyof typeof FIXTURE_INPUTS,
   change?: (input: EnvironmentInput) => EnvironmentInput,
 ): StackJson {
-  const input = structuredClone(FIXTURE_INPUTS[name]);
-  const [config] = environments().loadEnvironments([name], { [name]: change ? change(input) : input });
-  const { EnvironmentStack } = environmentStack();
-  return synthApp((app) => new EnvironmentStack(app, config))[name];
+  return synthOneEnvironment(FIXTURE_INPUTS, name, change);
+}
+
+/**
+ * `make()` on the first call, the same value after: a synthesis several tests read, made only when one
+ * of them runs (a describe body runs even when its tests are filtered out).
+ */
+export function once<T>(make: () => T): () => T {
+  let value: { readonly v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
 }
 
 /** Synthesizes constructs made by `fn` in a test stack (Testing.synthScope) and parses the JSON. */

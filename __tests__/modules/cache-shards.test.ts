@@ -11,14 +11,15 @@ import { RULES } from "../../policies/rules";
 import { elasticacheRules } from "../../policies/rules/elasticache";
 import { WAIVERS } from "../../policies/waivers";
 import {
-  stackResource,
+  once,
   ref,
-  unitLogicalName,
-  unitResource,
   stackDoc,
+  stackResource,
   synthAll,
   synthEnvironment,
   synthScope,
+  unitLogicalName,
+  unitResource,
   valuesOf,
 } from "../helpers/synth";
 import { TEST_NETWORK, testPlatform } from "../helpers/fixtures";
@@ -59,12 +60,6 @@ function cacheWith(over: Partial<CacheProps> = {}, also?: (scope: Construct, cac
     also?.(scope, cache);
   });
   return { cache: cache!, json };
-}
-
-/** `make()` on first call, the same value after: a synthesis several tests read, made only if one runs. */
-function once<T>(make: () => T): () => T {
-  let value: { readonly v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
 }
 
 /** The Cache with prod's settings and nothing else (one shard). */

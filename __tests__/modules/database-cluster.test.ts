@@ -15,13 +15,14 @@ import { importedSecurityGroup } from "../../modules/security/connections";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
 import {
   type StackJson,
+  once,
   ref,
   resourcesOf,
   stackLogicalName,
   synthAll,
+  synthScope,
   unitLogicalName,
   unitResource,
-  synthScope,
   valuesOf,
 } from "../helpers/synth";
 import { TEST_NETWORK, testPlatform } from "../helpers/fixtures";
@@ -62,12 +63,6 @@ const nodeResource = (stack: StackJson, type: string, index: number, id: string)
   unitResource(stack, type, index === 0 ? `database/${id}` : `database/node-${index}/${id}`);
 const nodeName = (stack: StackJson, type: string, index: number, id: string) =>
   unitLogicalName(stack, type, index === 0 ? `database/${id}` : `database/node-${index}/${id}`);
-
-/** `make()` on first call, the same value after: a synthesis several tests read, made only if one runs. */
-function once<T>(make: () => T): () => T {
-  let value: { readonly v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
-}
 
 /*
  * Three layers (design-seams change 7): the Database construct's cluster settings, validation and

@@ -22,14 +22,15 @@ import { importedSecurityGroup } from "../../modules/security/connections";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
 import {
   type StackJson,
-  stackResource,
+  once,
   ref,
   resourcesOf,
   stackDoc,
+  stackResource,
   synthAll,
+  synthScope,
   unitLogicalName,
   unitResource,
-  synthScope,
   valuesOf,
 } from "../helpers/synth";
 import { TEST_NETWORK, testPlatform } from "../helpers/fixtures";
@@ -79,12 +80,6 @@ const statementsOf = (stack: StackJson, roleSuffix: string) => {
   const policy = valuesOf(stack, "aws_iam_role_policy").find((p) => p.role === ref("aws_iam_role", role));
   return JSON.parse(policy.policy).Statement as any[];
 };
-
-/** `make()` on first call, the same value after: a synthesis several tests read, made only if one runs. */
-function once<T>(make: () => T): () => T {
-  let value: { readonly v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
-}
 
 /** The Database with the seed's prod numbers (PROD) and one client group: one synthesis for layer 1. */
 const seed = once(() => {

@@ -24,6 +24,7 @@ import { wafRules } from "../../policies/rules/waf";
 import { WAIVERS } from "../../policies/waivers";
 import {
   type StackJson,
+  once,
   policyOf,
   ref,
   resourcesOf,
@@ -100,12 +101,6 @@ const unitRef = (stack: StackJson, type: string, path: string, attribute: string
 /** "${type.name.attribute}" of the synthesized stack's resource whose construct path ends with `suffix`. */
 const stackRef = (stack: StackJson, type: string, suffix: string, attribute: string) =>
   ref(type, stackLogicalName(stack, type, suffix), attribute);
-
-/** `make()` on first call, the same value after: a synthesis several tests read, made only if one runs. */
-function once<T>(make: () => T): () => T {
-  let value: { readonly v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
-}
 
 /** prod's load balancer settings, passed to the LoadBalancer as the environment stack passes them. */
 function prodSettings(): TestProps {

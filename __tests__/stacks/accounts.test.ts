@@ -4,7 +4,7 @@ import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
 import type { EnvironmentInput } from "../../environments/schema";
 import { OFFLINE_PROVIDER_ARGUMENTS, offlineTestFile } from "../../tools/terraform/offline-config";
 import { buildStacks } from "../../stacks/app";
-import { synthAll } from "../helpers/synth";
+import { once, synthAll } from "../helpers/synth";
 
 /**
  * Issue 12, part 4: an optional `awsAccountId` per environment (and for bootstrap) pins the AWS provider
@@ -50,12 +50,6 @@ function synth(
   }
   return stacks;
 }
-
-/** `build` run once, when a test first asks for it (shared by the tests that read it). */
-const once = <T>(build: () => T): (() => T) => {
-  let value: T | undefined;
-  return () => (value ??= build());
-};
 
 /** Every environment in account A. */
 const SAME_ACCOUNT = registryWith({ dev: ACCOUNT_A, staging: ACCOUNT_A, prod: ACCOUNT_A });
