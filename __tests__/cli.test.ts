@@ -35,9 +35,17 @@ function synthMain(outdir: string, env: Record<string, string> = {}, app = join(
   });
 }
 
-/** The compiled app's main() (as main.ts runs it) with an injected environment registry. */
-function synth(outdir: string, inputs?: Record<string, unknown>, env: Record<string, string> = {}) {
-  const script = `require(${JSON.stringify(join(root, "dist/stacks/app.js"))}).main({ outdir: ${JSON.stringify(outdir)}${
+/**
+ * The compiled app's main() (as main.ts runs it) with an injected environment registry; `prelude` runs
+ * first in the same process.
+ */
+function synth(
+  outdir: string,
+  inputs?: Record<string, unknown>,
+  env: Record<string, string> = {},
+  prelude = "",
+) {
+  const script = `${prelude}require(${JSON.stringify(join(root, "dist/stacks/app.js"))}).main({ outdir: ${JSON.stringify(outdir)}${
     inputs ? `, inputs: JSON.parse(process.env.AAI_TEST_INPUTS)` : ""
   } })`;
   return spawnSync(process.execPath, ["-e", script], {
@@ -203,6 +211,19 @@ describe("an invalid config stops synthesis with one line, exit 1, no stack trac
     expect(run.stderr.trimEnd()).toMatch(expected);
     expect(existsSync(outdir)).toBe(false);
     expect(readdirSync(work).filter((f) => f.includes(".partial-"))).toEqual([]);
+  });
+
+  test("the config is checked before cdktf or any provider binding loads", () => {
+    // A config error answers in the time Node and the schema take, not a synthesis' module loading.
+    const prod = structuredClone(ENVIRONMENT_INPUTS.prod) as any;
+    prod.ecs.taskMemory = 3;
+    const loaded = join(work, "loaded-modules.json");
+    const record = `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))));`;
+    const run = synth(join(work, "early.out"), { ...ENVIRONMENT_INPUTS, prod }, {}, record);
+    expectOneLineError(run, /^Invalid config for environment "prod": ecs\.taskMemory = 3: /);
+    const modules: string[] = JSON.parse(readFileSync(loaded, "utf8"));
+    expect(modules.some((m) => m.includes("/dist/environments/schema.js"))).toBe(true);
+    expect(modules.filter((m) => /node_modules\/(cdktf|@cdktf|constructs)\//.test(m))).toEqual([]);
   });
 
   test("unknown environment name", () => {

@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isCidr } from "../lib/cidr";
-import { CACHE_NODE_TYPE, MAX_CACHE_SHARDS, shardsProblem } from "../modules/cache";
+import { CACHE_NODE_TYPE } from "../modules/cache/settings";
+import { MAX_CACHE_SHARDS, shardsProblem } from "../modules/cache/topology";
 import {
   CLUSTER_ZONES_RULE,
   NODE_COUNT_RULE,
@@ -17,8 +18,8 @@ import {
   resolveCluster,
 } from "../modules/database/cluster";
 import { DEPLOYMENT_STRATEGIES, serviceSettingsProblems } from "../modules/ecs/settings";
-import { ALB_TLS_POLICIES } from "../modules/loadbalancer";
-import { CLOUDWATCH_RETENTION_VALUES } from "../modules/security/log-group";
+import { ALB_TLS_POLICIES } from "../modules/loadbalancer/tls";
+import { CLOUDWATCH_RETENTION_VALUES } from "../modules/security/log-retention";
 import { FARGATE_CPU_VALUES } from "../lib/fargate";
 import {
   MAINTENANCE_WINDOW,

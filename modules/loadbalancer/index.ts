@@ -12,15 +12,10 @@ import { SecurityGroup } from "../security/security-group";
 import { ListenerCertificate } from "./certificate";
 import { loadErrorPages } from "./error-pages";
 import { addListeners } from "./listeners";
+import { ALB_TLS_POLICIES, type AlbTlsPolicy } from "./tls";
 import { WebApplicationFirewall } from "./waf";
 
-/** TLS policies that pass CKV_AWS_103, CKV2_AWS_74 and trivy AWS-0047 (TLS 1.2+ with forward secrecy). */
-export const ALB_TLS_POLICIES = [
-  "ELBSecurityPolicy-TLS13-1-2-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-  "ELBSecurityPolicy-TLS13-1-3-2021-06",
-] as const;
-export type AlbTlsPolicy = (typeof ALB_TLS_POLICIES)[number];
+export { ALB_TLS_POLICIES, type AlbTlsPolicy } from "./tls";
 
 /** LB and target-group names: <= 32 chars of A-Z a-z 0-9 and '-', no leading/trailing '-' (TPA#1968). */
 const LB_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;

@@ -2,11 +2,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Construct } from "constructs";
 import type { IGrantable } from "../../lib/iam";
 import type { Platform } from "../platform";
+import { CLOUDWATCH_RETENTION_VALUES } from "./log-retention";
 
-/** CloudWatch Logs accepts only these retention values (days); the config schema offers exactly these. */
-export const CLOUDWATCH_RETENTION_VALUES = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export { CLOUDWATCH_RETENTION_VALUES } from "./log-retention";
 
 export interface EncryptedLogGroupProps {
   /** The platform: its CMK encrypts the group (the key policy is extended for CloudWatch Logs) and its logRetentionDays is the retention. */
