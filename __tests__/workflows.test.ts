@@ -9,6 +9,7 @@ import { FIXTURE_INPUTS } from "../environments/fixtures";
 import { ENVIRONMENT_NAME } from "../environments/schema";
 import { planEnvironmentName } from "../modules/delivery/constants";
 import { WAIVERS } from "../policies/waivers";
+import { JOB_WAIT_MS, STACKS_WITH_FIXTURES, awaitJob } from "./helpers/background";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
 const WORKFLOWS = readdirSync(join(__dirname, "../.github/workflows")).map((f) => `.github/workflows/${f}`);
@@ -242,16 +243,18 @@ describe("ci.yml", () => {
   });
 });
 
-test("synth-with-fixtures writes the registered stacks and every test environment", () => {
-  const dir = mkdtempSync(join(tmpdir(), "aai-fixtures-"));
-  const run = spawnSync(process.execPath, [join(__dirname, "../scripts/ci/synth-with-fixtures.mjs"), dir], {
-    encoding: "utf8",
-  });
-  expect(run.stderr).toBe("");
-  expect(readdirSync(join(dir, "stacks")).sort()).toEqual(
-    ["bootstrap", ...ENVIRONMENT_NAMES, ...Object.keys(FIXTURE_INPUTS)].sort(),
-  );
-});
+test(
+  "synth-with-fixtures writes the registered stacks and every test environment",
+  async () => {
+    // Run by global setup in the background (background.ts), as ci.yml runs it before checkov.
+    const run = await awaitJob(STACKS_WITH_FIXTURES, JOB_WAIT_MS);
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    expect(readdirSync(join(run.dir, "out", "stacks")).sort()).toEqual(
+      ["bootstrap", ...ENVIRONMENT_NAMES, ...Object.keys(FIXTURE_INPUTS)].sort(),
+    );
+  },
+  JOB_WAIT_MS + 10_000,
+);
 
 describe("deploy.yml", () => {
   const job = deploy.jobs.deploy;

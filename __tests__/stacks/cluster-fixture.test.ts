@@ -1,7 +1,10 @@
+import { join } from "node:path";
 import { ENVIRONMENT_INPUTS, ENVIRONMENT_NAMES, loadEnvironments } from "../../environments";
 import { FIXTURE_INPUTS } from "../../environments/fixtures";
 import { toStackDoc } from "../../policies/engine";
 import { summarize } from "../../policies/report";
+import { readSynthesizedStacks } from "../../tools/tfjson";
+import { JOB_WAIT_MS, STACKS_WITH_FIXTURES, awaitJob } from "../helpers/background";
 import {
   type StackJson,
   stackResource,
@@ -17,7 +20,14 @@ import {
  * as a whole stack: what the Terraform gate validates and plans, checked here for the policy pack and
  * the wiring between tiers that construct tests cannot see.
  */
-const stack = synthFixture("fixture");
+let stack: StackJson;
+beforeAll(async () => {
+  // The Terraform gate's synthesis of every stack and test environment, which global setup runs in the
+  // background (the same EnvironmentStack from the same config: what synthFixture("fixture") builds).
+  const run = await awaitJob(STACKS_WITH_FIXTURES, JOB_WAIT_MS);
+  expect(run.stderr).toBe("");
+  stack = readSynthesizedStacks(join(run.dir, "out")).fixture;
+}, JOB_WAIT_MS + 10_000);
 const byLogicalName = (type: string, name: string) => stack.resource[type][name];
 const refName = (reference: string) => /^\$\{[a-z0-9_]+\.([^.]+)\.[a-z_]+\}$/.exec(reference)![1];
 const countByType = (json: StackJson) =>
