@@ -13,6 +13,12 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/helpers/"],
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
-  // jest defaults to cores - 1 = one worker on the 2-core machines; two halve the wall time.
+  // jest defaults to cores - 1 = one worker on the 2-core machines; two halve the wall time (three were
+  // slower: more files contend for the two cores).
   maxWorkers: 2,
+  // cdktf, the provider bindings and constructs are loaded once per worker, not once per test file
+  // (see the file for what that changes); AAI_TEST_ISOLATE_MODULES=1 loads them per file again.
+  ...(process.env.AAI_TEST_ISOLATE_MODULES
+    ? {}
+    : { runtime: "<rootDir>/__tests__/helpers/shared-modules-runtime.js" }),
 };
