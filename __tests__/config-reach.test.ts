@@ -41,11 +41,16 @@ const changedDev = once(() =>
 test("no committed environment already uses the changed values", () => {
   for (const c of loadEnvironments()) {
     expect([c.name, c.logging.retentionDays]).not.toEqual([c.name, CHANGED.retentionDays]);
-    expect([c.name, c.queue]).not.toEqual([c.name, CHANGED.queue]);
+    expect([c.name, c.queue.maxReceiveCount]).not.toEqual([c.name, CHANGED.queue.maxReceiveCount]);
+    expect([c.name, c.queue.visibilityTimeoutSeconds]).not.toEqual([
+      c.name,
+      CHANGED.queue.visibilityTimeoutSeconds,
+    ]);
     expect([c.name, c.cache.restoreFromSnapshot]).toEqual([c.name, undefined]);
     expect([c.name, c.cache.authTokenVersion ?? 1]).not.toEqual([c.name, CHANGED.authTokenVersion]);
   }
 });
+
 describe("logging.retentionDays reaches every log group", () => {
   // VPC flow logs, Redis slow + engine, Qdrant, ECS app + ECS Exec, WAF, AMP, ADOT collector.
   const EXPECTED_GROUPS = [
