@@ -123,6 +123,7 @@ export function startJob(job: BackgroundJob, runDir: string): void {
   // Never outlives jest: global-teardown.ts stops it, and so does any other way out of this process.
   child.unref();
   running.push(child);
+  process.off("exit", stopJobs); // one listener, however many jobs run
   process.once("exit", stopJobs);
   process.env[envName(job)] = dir;
 }
