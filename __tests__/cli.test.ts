@@ -80,8 +80,9 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 describe("npm run synth: one line per stack and what to run next", () => {
-  // global-setup.ts ran `npm run synth`'s app (node dist/main.js, CDKTF_OUTDIR=cdktf.out) in the run
-  // folder: every test file reads those stacks, and this first test reads what it printed.
+  // global-setup.ts ran `npm run synth` on the compiled dist/ (scripts/synth.mjs --no-build,
+  // CDKTF_OUTDIR=cdktf.out) in the run folder: every test file reads those stacks, and this first test
+  // reads what it printed.
   const first = setupSynthesis();
   const outdir = () => join(work, "ok.out");
 
@@ -273,6 +274,7 @@ describe("scripts answer --help with a usage line and report bad input in one li
 
   test.each([
     ["scripts/bench.mjs", node],
+    ["scripts/synth.mjs", node],
     ["scripts/provision-grafana.mjs", node],
     ["scripts/docs.mjs", node],
     ["scripts/typecheck.mjs", node],
@@ -289,6 +291,7 @@ describe("scripts answer --help with a usage line and report bad input in one li
 
   test.each([
     ["scripts/bench.mjs", ["--bogus"], node],
+    ["scripts/synth.mjs", ["--bogus"], node],
     ["scripts/provision-grafana.mjs", ["--env", "dev"], node],
     ["scripts/provision-grafana.mjs", ["--env", "dev", "--outputs", "/no/such/file.json"], node],
     ["scripts/docs.mjs", ["--bogus"], node],

@@ -3,7 +3,7 @@
 // `node scripts/build.mjs [--verbose]` builds; scripts/synth.mjs imports build() to compile and
 // synthesize in one process.
 import { transformFile } from "@swc/core";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -16,10 +16,10 @@ const SWC_OPTIONS = {
   sourceMaps: false,
 };
 
-function* walk(path) {
+function* walk(path, extension = ".ts") {
   if (statSync(path).isDirectory()) {
-    for (const entry of readdirSync(path)) yield* walk(join(path, entry));
-  } else if (path.endsWith(".ts") && !path.endsWith(".d.ts")) {
+    for (const entry of readdirSync(path)) yield* walk(join(path, entry), extension);
+  } else if (path.endsWith(extension) && !path.endsWith(".d.ts")) {
     yield path;
   }
 }
@@ -35,11 +35,30 @@ function syntaxError(file, error) {
   return `${relative(root, file)}${at ? `:${at[1]}:${at[2]}` : ""}: ${first}`;
 }
 
-/** Replaces dist/ with a fresh compile of every source; resolves to the number of files written. */
+/** A bare `require("<package>")` in compiled code (swc's CommonJS output); relative and node: ones are not. */
+const PACKAGE_REQUIRE = /\brequire\("((?:@[\w.-]+\/)?[\w-][\w.-]*(?:\/[\w./-]+)?)"\)/g;
+
+/** The package specifiers (`cdktf`, `@cdktf/provider-aws/lib/vpc`, also builtins like `fs`) `code` requires. */
+export function packageRequires(code) {
+  return [...code.matchAll(PACKAGE_REQUIRE)].map((match) => match[1]);
+}
+
+/** packageRequires over the dist/ already compiled, sorted and without repeats. */
+export function distPackageRequires() {
+  if (!existsSync(outDir)) throw new Error("dist/ not found: run `npm run build` first");
+  const specifiers = [...walk(outDir, ".js")].flatMap((file) => packageRequires(readFileSync(file, "utf8")));
+  return [...new Set(specifiers)].sort();
+}
+
+/**
+ * Replaces dist/ with a fresh compile of every source. Resolves to the number of files written and the
+ * package specifiers the compiled code requires (scripts/prebundle.mjs bundles the CDKTF ones).
+ */
 export async function build() {
   rmSync(outDir, { recursive: true, force: true });
   const files = sources.filter((s) => existsSync(join(root, s))).flatMap((s) => [...walk(join(root, s))]);
   // swc's async transform runs on its own thread pool: every core compiles.
+  const specifiers = new Set();
   await Promise.all(
     files.map(async (file) => {
       const { code } = await transformFile(file, SWC_OPTIONS).catch((error) => {
@@ -48,9 +67,10 @@ export async function build() {
       const target = join(outDir, relative(root, file)).replace(/\.ts$/, ".js");
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, code);
+      for (const specifier of packageRequires(code)) specifiers.add(specifier);
     }),
   );
-  return files.length;
+  return { files: files.length, specifiers: [...specifiers].sort() };
 }
 
 /** build() for a command line: a failure is one line on stderr and exit 1 (AAI_DEBUG=1 adds the stack). */
@@ -64,7 +84,7 @@ export async function buildOrExit() {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const count = await buildOrExit();
-  if (process.argv.includes("--verbose")) console.log(`built ${count} files into dist/`);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { files } = await buildOrExit();
+  if (process.argv.includes("--verbose")) console.log(`built ${files} files into dist/`);
 }

@@ -38,9 +38,11 @@ export function setupSynthesis(): SetupSynthesis {
  * - compiles dist/ (the tests of the compiled app and CLIs need it);
  * - starts the background jobs (background.ts: the type check, the stacks with the test environments)
  *   the run's test files will read;
- * - runs `npm run synth`'s app (`node dist/main.js`) in the run folder, writing cdktf.out/ there, and
- *   keeps what it printed (cli.test.ts checks that output); each test file's synthAll() reads the
- *   stacks (AAI_TEST_STACKS_DIR) instead of synthesizing again.
+ * - runs `npm run synth` on that dist/ (`node scripts/synth.mjs --no-build`: the app with the CDKTF
+ *   libraries from the dependency pre-bundle, scripts/prebundle.mjs) in the run folder, writing
+ *   cdktf.out/ there, and keeps what it printed (cli.test.ts checks that output); each test file's
+ *   synthAll() reads the stacks (AAI_TEST_STACKS_DIR) instead of synthesizing again. prebundle.test.ts
+ *   checks that they equal the plain `node dist/main.js` output byte for byte.
  */
 export default function globalSetup(config: TestSelection): void {
   const runDir = mkdtempSync(join(tmpdir(), "aai-jest-"));
@@ -55,7 +57,8 @@ export default function globalSetup(config: TestSelection): void {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: "cdktf.out" };
   delete env.AAI_ENVIRONMENTS;
   delete env.AAI_DEBUG;
-  const synth = spawnSync(process.execPath, [join(root, "dist", "main.js")], {
+  delete env.AAI_PREBUNDLE;
+  const synth = spawnSync(process.execPath, [join(root, "scripts", "synth.mjs"), "--no-build"], {
     cwd: runDir,
     env,
     encoding: "utf8",
@@ -69,6 +72,6 @@ export default function globalSetup(config: TestSelection): void {
     outdir: join(runDir, "cdktf.out"),
   };
   writeFileSync(join(runDir, SYNTH_RUN), JSON.stringify(run));
-  if (synth.status !== 0) throw new Error(`node dist/main.js failed: ${synth.stderr}`);
+  if (synth.status !== 0) throw new Error(`node scripts/synth.mjs --no-build failed: ${synth.stderr}`);
   process.env.AAI_TEST_STACKS_DIR = run.outdir;
 }

@@ -1,0 +1,165 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setupSynthesis } from "./helpers/global-setup";
+
+/**
+ * The dependency pre-bundle of `npm run synth` (scripts/prebundle.mjs): the CDKTF libraries the compiled
+ * app requires, bundled once per dependency set and loaded from the bundle instead of file by file. The
+ * global setup's synthesis, which every test file reads, runs through it; these tests pin that it
+ * changes nothing but the loading.
+ */
+const root = join(__dirname, "..");
+const script = (name: string) => JSON.stringify(join(root, "scripts", name));
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "aai-prebundle-"));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs an ES module body in a child Node (the scripts are .mjs); its stdout is one JSON value. */
+function runModule(body: string, env: Record<string, string | undefined> = {}) {
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", body], {
+    cwd: work,
+    encoding: "utf8",
+    env: { ...process.env, AAI_PREBUNDLE: undefined, AAI_DEBUG: undefined, ...env },
+  });
+  if (run.status !== 0) throw new Error(`child failed (exit ${run.status}): ${run.stderr}`);
+  return { value: JSON.parse(run.stdout), stderr: run.stderr };
+}
+
+const stackFiles = (outdir: string) => [
+  "manifest.json",
+  ...readdirSync(join(outdir, "stacks"))
+    .sort()
+    .map((stack) => join("stacks", stack, "cdk.tf.json")),
+];
+
+describe("which packages go into the bundle", () => {
+  test("GIVEN swc's CommonJS output WHEN its requires are listed THEN only the CDKTF libraries are bundled", () => {
+    const compiled = [
+      'const _cdktf = require("cdktf");',
+      'const _vpc = require("@cdktf/provider-aws/lib/vpc");',
+      'const _constructs = require("constructs");',
+      'const _local = require("./local");',
+      'const _up = require("../lib/naming");',
+      'const _fs = require("node:fs");',
+      'const _zod = require("zod");',
+      'const _cli = require("cdktf-cli");',
+      'const _again = require("cdktf");',
+    ].join("\n");
+    const { value } = runModule(`
+      import { packageRequires } from ${script("build.mjs")};
+      import { bundledPackages } from ${script("prebundle.mjs")};
+      const requires = packageRequires(${JSON.stringify(compiled)});
+      console.log(JSON.stringify({ requires, bundled: bundledPackages(requires) }));
+    `);
+    expect(value.requires).toEqual([
+      "cdktf",
+      "@cdktf/provider-aws/lib/vpc",
+      "constructs",
+      "zod",
+      "cdktf-cli",
+      "cdktf",
+    ]);
+    // zod stays outside, so a config error never loads the bundle.
+    expect(value.bundled).toEqual(["@cdktf/provider-aws/lib/vpc", "cdktf", "constructs"]);
+  });
+});
+
+describe("the bundle cache", () => {
+  test("GIVEN a package set WHEN it is pre-bundled twice and then changed THEN it is built once and replaced", () => {
+    const { value } = runModule(`
+      import { existsSync, statSync } from "node:fs";
+      import { createRequire } from "node:module";
+      import { prebundle } from ${script("prebundle.mjs")};
+      const cacheDir = ${JSON.stringify(join(work, "cache"))};
+      const first = await prebundle(["constructs"], { cacheDir });
+      const built = statSync(first).mtimeMs;
+      const again = await prebundle(["constructs"], { cacheDir });
+      const reused = again === first && statSync(again).mtimeMs === built;
+      const changed = await prebundle(["constructs", "zod"], { cacheDir });
+      const bundle = createRequire(import.meta.url)(changed);
+      console.log(JSON.stringify({
+        reused,
+        replaced: changed !== first && !existsSync(first) && existsSync(changed),
+        exports: [typeof bundle.constructs.Construct, typeof bundle.zod.object],
+      }));
+    `);
+    expect(value).toEqual({ reused: true, replaced: true, exports: ["function", "function"] });
+  });
+});
+
+describe("npm run synth through the bundle", () => {
+  test("GIVEN the setup's synthesis (through the bundle) WHEN the plain app synthesizes THEN every file is byte-identical", () => {
+    const setup = setupSynthesis();
+    // No "pre-bundle skipped" note: the setup really loaded the bundle.
+    expect([setup.status, setup.stderr]).toEqual([0, ""]);
+    const plain = join(work, "plain.out");
+    const run = spawnSync(process.execPath, [join(root, "dist", "main.js")], {
+      cwd: work,
+      encoding: "utf8",
+      env: { ...process.env, CDKTF_OUTDIR: plain, AAI_ENVIRONMENTS: undefined },
+    });
+    expect(run.status).toBe(0);
+    expect(stackFiles(plain)).toEqual(stackFiles(setup.outdir));
+    for (const file of stackFiles(setup.outdir))
+      expect([file, readFileSync(join(plain, file), "utf8")]).toEqual([
+        file,
+        readFileSync(join(setup.outdir, file), "utf8"),
+      ]);
+  });
+
+  test("GIVEN the bundle in use WHEN a config is rejected and then dev synthesizes THEN the bundle loads only for the synth and no CDKTF file is read from disk", () => {
+    const { value } = runModule(`
+      import { createRequire } from "node:module";
+      import { distPackageRequires } from ${script("build.mjs")};
+      import { bundledPackages, prebundle, usePrebundle } from ${script("prebundle.mjs")};
+      const packages = bundledPackages(distPackageRequires());
+      const file = await prebundle(packages);
+      usePrebundle(file, packages);
+      const require = createRequire(${JSON.stringify(join(root, "dist", "main.js"))});
+      const loaded = () => Object.keys(require.cache).includes(file);
+      const app = require("./stacks/app.js");
+      let rejected = "";
+      try { app.synthesize({ outdir: "rejected.out", environments: ["no-such-env"] }); }
+      catch (error) { rejected = error.message; }
+      const bundleAfterRejected = loaded();
+      const result = app.synthesize({ outdir: "dev.out", environments: ["dev"] });
+      const fromDisk = Object.keys(require.cache).filter(
+        (k) => /[\\\\/]node_modules[\\\\/](cdktf|constructs|@cdktf)[\\\\/]/.test(k) &&
+          !Object.getOwnPropertyDescriptor(require.cache, k).get,
+      );
+      console.log(JSON.stringify({
+        packages: packages.length, rejected, bundleAfterRejected, bundleAfterSynth: loaded(),
+        stacks: result.stacks.map((s) => s.name), fromDisk,
+      }));
+    `);
+    expect(value.packages).toBeGreaterThan(50);
+    expect(value.rejected).toMatch(/no-such-env/);
+    expect(value.bundleAfterRejected).toBe(false);
+    expect(value.bundleAfterSynth).toBe(true);
+    expect(value.stacks).toEqual(["bootstrap", "dev"]);
+    expect(value.fromDisk).toEqual([]);
+  });
+
+  test("GIVEN AAI_PREBUNDLE=0, AAI_DEBUG or a bundle that cannot be built WHEN synth starts THEN modules load the usual way, the failure in one note line", () => {
+    const check = (env: Record<string, string>, packages: string[]) =>
+      runModule(
+        `
+        import { preloadDependencies } from ${script("prebundle.mjs")};
+        console.log(JSON.stringify(await preloadDependencies(${JSON.stringify(packages)}) ?? null));
+      `,
+        env,
+      );
+    expect(check({ AAI_PREBUNDLE: "0" }, ["constructs"])).toEqual({ value: null, stderr: "" });
+    expect(check({ AAI_DEBUG: "1" }, ["constructs"])).toEqual({ value: null, stderr: "" });
+    const failed = check({}, ["@cdktf/no-such-package"]);
+    expect(failed.value).toBeNull();
+    expect(failed.stderr).toMatch(
+      /^note: dependency pre-bundle skipped \([^\n]*no-such-package[^\n]*\); synth loads modules the usual way\n$/,
+    );
+  });
+});
