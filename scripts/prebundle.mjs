@@ -3,11 +3,12 @@
 // Loading the CDKTF libraries file by file is a third of a synth: about 1,500 modules, 12 MB of provider
 // bindings, two thirds of which are inline source maps. One esbuild bundle of exactly the packages the
 // compiled app requires loads in about 0.2 s instead of about 0.45 s. It is built once per installed
-// dependency tree (about 0.7 s), cached in node_modules/.cache/air-applied-ai/, and rebuilt when
+// dependency tree (about 0.5 s), cached in node_modules/.cache/air-applied-ai/, and rebuilt when
 // `npm ci`/`npm install` changes node_modules, Node or esbuild changes, or the app requires another
 // package path. The synthesized JSON is byte-identical (__tests__/prebundle.test.ts).
 //
-// Off with AAI_PREBUNDLE=0, and under AAI_DEBUG (stack traces then name the real files).
+// Off with AAI_PREBUNDLE=0, and under AAI_DEBUG (stack traces then name the real files). After editing
+// a file inside node_modules by hand (no install), remove node_modules/.cache/air-applied-ai/.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import Module, { createRequire } from "node:module";
@@ -68,7 +69,7 @@ export async function prebundle(packages, { cacheDir = CACHE_DIR } = {}) {
   });
   renameSync(partial, file);
   for (const entry of readdirSync(cacheDir))
-    if (entry.startsWith("deps-") && join(cacheDir, entry) !== file)
+    if (/^deps-.*\.cjs$/.test(entry) && join(cacheDir, entry) !== file)
       rmSync(join(cacheDir, entry), { force: true });
   return file;
 }
