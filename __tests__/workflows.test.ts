@@ -267,6 +267,14 @@ describe("deploy.yml", () => {
     expect(deploy.on.workflow_dispatch.inputs.image_tag.type).toBe("string");
   });
 
+  test("a change to any script `npm run synth` runs triggers a deploy", () => {
+    const imported = [...read("scripts/synth.mjs").matchAll(/from "\.\/([\w-]+\.mjs)"/g)].map(
+      (m) => `scripts/${m[1]}`,
+    );
+    expect(imported).toEqual(expect.arrayContaining(["scripts/build.mjs", "scripts/prebundle.mjs"]));
+    expect(deploy.on.push.paths).toEqual(expect.arrayContaining(["scripts/synth.mjs", ...imported]));
+  });
+
   test("one deploy job per registered environment, one at a time in promotion order, stopping at the first failure", () => {
     expect(Object.keys(deploy.jobs)).toEqual(["environments", "deploy"]);
     expectRegistryJob(deploy);
