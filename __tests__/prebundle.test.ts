@@ -48,6 +48,7 @@ describe("which packages go into the bundle", () => {
       'const _fs = require("node:fs");',
       'const _zod = require("zod");',
       'const _cli = require("cdktf-cli");',
+      'const _terrain = require("@cdktn/provider-aws/lib/vpc");',
       'const _again = require("cdktf");',
     ].join("\n");
     const { value } = runModule(`
@@ -62,10 +63,16 @@ describe("which packages go into the bundle", () => {
       "constructs",
       "zod",
       "cdktf-cli",
+      "@cdktn/provider-aws/lib/vpc",
       "cdktf",
     ]);
     // zod stays outside, so a config error never loads the bundle.
-    expect(value.bundled).toEqual(["@cdktf/provider-aws/lib/vpc", "cdktf", "constructs"]);
+    expect(value.bundled).toEqual([
+      "@cdktf/provider-aws/lib/vpc",
+      "@cdktn/provider-aws/lib/vpc",
+      "cdktf",
+      "constructs",
+    ]);
   });
 });
 

@@ -18,8 +18,11 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** Where the bundles live: inside node_modules, so a fresh install starts without one. */
 export const CACHE_DIR = join(root, "node_modules", ".cache", "air-applied-ai");
-/** The CDKTF libraries: the packages worth bundling. zod stays outside, so a config error never pays. */
-const BUNDLED = [/^cdktf(\/|$)/, /^constructs(\/|$)/, /^@cdktf\//];
+/**
+ * The CDKTF libraries, also under their CDK Terrain names (docs/cdktn-migration.md): the packages worth
+ * bundling. zod stays outside, so a config error never loads the bundle.
+ */
+const BUNDLED = [/^cdkt[fn](\/|$)/, /^constructs(\/|$)/, /^@cdkt[fn]\//];
 /** Bump when the bundle's shape or options change, so older bundles are not reused. */
 const FORMAT = 2;
 
