@@ -99,6 +99,39 @@ describe("the bundle cache", () => {
   });
 });
 
+describe("cdktf through the bundle", () => {
+  test("GIVEN an ARCHIVE asset WHEN its stack synthesizes through the bundle THEN cdktf still writes the zip", () => {
+    const source = join(work, "asset-source");
+    const { value } = runModule(`
+      import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+      import { createRequire } from "node:module";
+      import { join } from "node:path";
+      import { prebundle } from ${script("prebundle.mjs")};
+      const bundle = createRequire(import.meta.url)(
+        await prebundle(["cdktf", "constructs"], { cacheDir: ${JSON.stringify(join(work, "asset-cache"))} }),
+      );
+      const { App, AssetType, TerraformAsset, TerraformStack } = bundle.cdktf;
+      mkdirSync(${JSON.stringify(source)}, { recursive: true });
+      writeFileSync(join(${JSON.stringify(source)}, "handler.py"), "def handler(event, context):\\n    return 1\\n");
+      const app = new App({ outdir: "asset.out" });
+      const asset = new TerraformAsset(new TerraformStack(app, "assets"), "code", {
+        path: ${JSON.stringify(source)},
+        type: AssetType.ARCHIVE,
+      });
+      app.synth();
+      const dir = join("asset.out", "stacks", "assets", "assets");
+      const zips = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".zip"));
+      console.log(JSON.stringify({
+        fileName: asset.fileName,
+        zips: zips.map((f) => readFileSync(join(dir, String(f))).subarray(0, 2).toString()),
+      }));
+    `);
+    expect(value.fileName).toMatch(/\.zip$/);
+    // One zip, and a real one (a zip starts with "PK").
+    expect(value.zips).toEqual(["PK"]);
+  });
+});
+
 describe("npm run synth through the bundle", () => {
   test("GIVEN the setup's synthesis (through the bundle) WHEN the plain app synthesizes THEN every file is byte-identical", () => {
     const setup = setupSynthesis();

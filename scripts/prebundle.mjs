@@ -24,21 +24,42 @@ export const CACHE_DIR = join(root, "node_modules", ".cache", "air-applied-ai");
  */
 const BUNDLED = [/^cdkt[fn](\/|$)/, /^constructs(\/|$)/, /^@cdkt[fn]\//];
 /** Bump when the bundle's shape or options change, so older bundles are not reused. */
-const FORMAT = 2;
+const FORMAT = 3;
+
+/**
+ * cdktf zips an ARCHIVE asset by running its own lib/private/fs.js as a child process
+ * (`node ${__filename} src dest`). In the bundle `__filename` would name the bundle and the child would
+ * do nothing, so that module keeps its real file name.
+ */
+const keepAssetArchiverFilename = {
+  name: "keep-asset-archiver-filename",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdkt[fn][\\/]lib[\\/]private[\\/]fs\.js$/ }, ({ path }) => ({
+      contents: readFileSync(path, "utf8").replace(
+        /^("use strict";)?/,
+        (directive) => `${directive}var __filename = ${JSON.stringify(path)};`,
+      ),
+      loader: "js",
+    }));
+  },
+};
 
 /** The package paths of `specifiers` (bare `require` specifiers of dist/) that go into the bundle. */
 export function bundledPackages(specifiers) {
   return [...new Set(specifiers)].filter((s) => BUNDLED.some((pattern) => pattern.test(s))).sort();
 }
 
-/** What makes a bundle current: the installed tree, Node, esbuild, the package list and FORMAT. */
+/**
+ * What makes a bundle current: the installed tree, Node, esbuild, the package list, FORMAT, and where
+ * the project is (the bundle names cdktf's fs.js by its absolute path).
+ */
 function cacheKey(packages, esbuildVersion) {
   // npm rewrites node_modules/.package-lock.json on every install; the project lock file is the fallback.
   const tree = [join(root, "node_modules", ".package-lock.json"), join(root, "package-lock.json")].find(
     existsSync,
   );
   return createHash("sha256")
-    .update(`${FORMAT}\0${process.version}\0${esbuildVersion}\0${packages.join("\n")}\0`)
+    .update(`${FORMAT}\0${root}\0${process.version}\0${esbuildVersion}\0${packages.join("\n")}\0`)
     .update(tree ? readFileSync(tree) : "")
     .digest("hex")
     .slice(0, 16);
@@ -67,6 +88,7 @@ export async function prebundle(packages, { cacheDir = CACHE_DIR } = {}) {
     // of archiver/async (e.g. applyEach2), no class, and the libraries read `.name` only for messages.
     minifyWhitespace: true,
     legalComments: "none",
+    plugins: [keepAssetArchiverFilename],
     outfile: partial,
     logLevel: "silent",
   });
