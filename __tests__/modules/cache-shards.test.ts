@@ -32,6 +32,7 @@ import { TEST_NETWORK, testPlatform } from "../helpers/fixtures";
  * Three layers (design-seams change 7): the Cache construct and the monitoring functions on their own
  * (synthScope, GIVEN/WHEN/THEN), the committed prod stack (synthAll), then the variants: the other
  * environments, the Cache with two shards, and prod with `shards: 2` (one environment synthesis, shared).
+ * How the ElastiCache rules judge a cluster mode is tested in __tests__/policies/elasticache.test.ts.
  */
 const RG = "aws_elasticache_replication_group";
 const PG = "aws_elasticache_parameter_group";
@@ -429,66 +430,5 @@ describe("per environment and shard count", () => {
         /cache\.shards = 2: must be 1 when cache\.multiAz is false/,
       );
     });
-  });
-});
-
-describe("the ElastiCache rules catch a cluster mode that does not fit its parameter group or failover", () => {
-  const doc = (group: Record<string, unknown>, parameter: { name: string; value: string }[]) =>
-    stackDoc("staging", {
-      resource: {
-        [PG]: { p: { name: "p", family: "redis7", parameter } },
-        [RG]: {
-          g: {
-            engine: "redis",
-            engine_version: "7.1",
-            parameter_group_name: "${aws_elasticache_parameter_group.p.name}",
-            ...group,
-          },
-        },
-      },
-    });
-  const detail = (d: ReturnType<typeof doc>, id: string) =>
-    evaluate(d, elasticacheRules, []).find((f) => f.rule.id === id && f.status === "failed")?.detail;
-
-  test("AAI-ELASTICACHE-006: cluster mode with a parameter group without cluster-enabled yes, and the reverse", () => {
-    expect(detail(doc({ cluster_mode: "enabled", num_node_groups: 2 }, []), "AAI-ELASTICACHE-006")).toBe(
-      "cluster_mode enabled with a parameter group whose cluster-enabled is no",
-    );
-    expect(
-      detail(
-        doc({ cluster_mode: "disabled", num_cache_clusters: 2 }, [{ name: "cluster-enabled", value: "yes" }]),
-        "AAI-ELASTICACHE-006",
-      ),
-    ).toBe("cluster_mode disabled with a parameter group whose cluster-enabled is yes");
-    const defaultGroup = stackDoc("staging", {
-      resource: {
-        [RG]: {
-          g: {
-            engine: "redis",
-            engine_version: "7.1",
-            cluster_mode: "enabled",
-            parameter_group_name: "default.redis7",
-          },
-        },
-      },
-    });
-    expect(detail(defaultGroup, "AAI-ELASTICACHE-006")).toMatch(/cluster-enabled is no/);
-  });
-
-  test("AAI-ELASTICACHE-008: failover in cluster mode needs a replica in every shard", () => {
-    const cluster = (replicas: number) =>
-      doc(
-        {
-          cluster_mode: "enabled",
-          num_node_groups: 2,
-          replicas_per_node_group: replicas,
-          automatic_failover_enabled: true,
-        },
-        [{ name: "cluster-enabled", value: "yes" }],
-      );
-    expect(detail(cluster(0), "AAI-ELASTICACHE-008")).toBe("automatic failover with 1 node(s) per shard");
-    const withReplica = cluster(1);
-    expect(detail(withReplica, "AAI-ELASTICACHE-008")).toBeUndefined();
-    expect(detail(withReplica, "AAI-ELASTICACHE-006")).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { Queue } from "../../modules/queue";
-import { evaluate, toStackDoc } from "../../policies/engine";
+import { evaluate } from "../../policies/engine";
 import { RULES } from "../../policies/rules";
 import { WAIVERS } from "../../policies/waivers";
 import { testPlatform } from "../helpers/fixtures";
@@ -19,7 +19,8 @@ import {
 /*
  * Three layers (design-seams change 7): the Queue construct on its own (synthScope, GIVEN/WHEN/THEN), the
  * committed prod stack against the seed's queue (synthAll), and every environment's committed stack. That
- * the queue settings reach the queue is in config-reach.test.ts. The SQS policy rules close the file.
+ * the queue settings reach the queue is in config-reach.test.ts. The SQS rules themselves are tested in
+ * __tests__/policies/sqs.test.ts; here, that every environment's queues pass them.
  */
 
 // ---- the construct -----------------------------------------------------------------------------
@@ -161,76 +162,5 @@ describe("per environment", () => {
       expect(sqs.filter((f) => f.status !== "passed")).toEqual([]);
       if (name !== "bootstrap") expect(sqs.length).toBeGreaterThanOrEqual(12);
     }
-  });
-});
-
-// ---- the policy rules on hand-written stacks (design change 6 moves these to __tests__/policies/) --
-
-describe("SQS policy rules", () => {
-  const tags = (path: string) => ({ "//": { metadata: { path } } });
-  const bad = toStackDoc("prod", {
-    resource: {
-      aws_sqs_queue: {
-        // Unencrypted, no redrive, no policy.
-        plain: { ...tags("prod/x/plain"), name: "plain" },
-        // AWS-managed key; redrives after 0 receives to a DLQ that keeps less and admits anyone.
-        work: {
-          ...tags("prod/x/work"),
-          name: "work",
-          kms_master_key_id: "alias/aws/sqs",
-          message_retention_seconds: 1209600,
-          redrive_policy: JSON.stringify({
-            deadLetterTargetArn: "${aws_sqs_queue.dead.arn}",
-            maxReceiveCount: 0,
-          }),
-        },
-        // Not named -dlq: recognised as a DLQ because "work" redrives to it.
-        dead: { ...tags("prod/x/dead"), name: "failed-work", message_retention_seconds: 345600 },
-      },
-      aws_sqs_queue_redrive_allow_policy: {
-        a: {
-          queue_url: "${aws_sqs_queue.dead.url}",
-          redrive_allow_policy: JSON.stringify({ redrivePermission: "allowAll" }),
-        },
-      },
-      aws_sqs_queue_policy: {
-        p: {
-          queue_url: "${aws_sqs_queue.work.url}",
-          policy: JSON.stringify({
-            Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }],
-          }),
-        },
-      },
-    },
-  });
-  const findings = evaluate(bad, RULES, WAIVERS).filter((f) => f.status === "failed");
-  const failed = (queue: string) =>
-    findings.filter((f) => f.resource.name === queue).map((f) => `${f.rule.id}: ${f.detail}`);
-
-  test("an unencrypted queue without redrive or policy", () => {
-    expect(failed("plain")).toEqual([
-      "CKV_AWS_27: not encrypted",
-      "CKV2_AWS_73: no CMK",
-      "AAI-SQS-001: no redrive_policy",
-      "AAI-SQS-003: no TLS-only queue policy",
-    ]);
-  });
-
-  test("a work queue with the AWS key, maxReceiveCount 0, a shorter-lived DLQ and an open policy", () => {
-    expect(failed("work")).toEqual([
-      "CKV2_AWS_73: no CMK",
-      "AAI-SQS-001: maxReceiveCount 0",
-      "AAI-SQS-002: DLQ keeps 345600s < source 1209600s",
-      "AAI-SQS-003: allows principal *",
-    ]);
-  });
-
-  test("a DLQ that admits every source queue", () => {
-    expect(failed("dead")).toEqual([
-      "CKV_AWS_27: not encrypted",
-      "CKV2_AWS_73: no CMK",
-      'AAI-SQS-004: redrive_allow_policy {"redrivePermission":"allowAll"} is not byQueue over its source queues',
-      "AAI-SQS-003: no TLS-only queue policy",
-    ]);
   });
 });

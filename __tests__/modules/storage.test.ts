@@ -4,16 +4,12 @@ import { testPlatform } from "../helpers/fixtures";
 import { ServiceRole } from "../../modules/security/service-role";
 import { Storage } from "../../modules/storage";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
-import { evaluate, toStackDoc } from "../../policies/engine";
-import { RULES } from "../../policies/rules";
-import { WAIVERS } from "../../policies/waivers";
 import {
   stackResource,
   stackLogicalName,
   policyOf,
   ref,
   unitLogicalName,
-  stackDoc,
   synthAll,
   synthScope,
   valuesOf,
@@ -22,7 +18,8 @@ import {
 /*
  * Three layers (design-seams change 7): the Storage and SecureBucket constructs on their own (synthScope,
  * GIVEN/WHEN/THEN), the committed prod stack against the seed's numbers (synthAll), and what dev and
- * staging do differently (synthAll). The policy pack's S3 rules close the file.
+ * staging do differently (synthAll). The S3 rules of the policy pack are tested in
+ * __tests__/policies/s3.test.ts.
  */
 
 describe("Storage", () => {
@@ -361,147 +358,5 @@ describe("per environment: dev and staging differ from prod", () => {
     expect(
       stackResource(synthAll().staging, "aws_s3_bucket", "storage/raw-data/bucket").lifecycle.prevent_destroy,
     ).toBe(true);
-  });
-});
-
-describe("S3 policy rules", () => {
-  const tags = (path: string) => ({ "//": { metadata: { path } } });
-  // One bucket with nothing but a name (and an ACL); a second with misconfigured companions.
-  const bad = toStackDoc("prod", {
-    resource: {
-      aws_s3_bucket: {
-        bare: {
-          ...tags("prod/storage/raw-data/bucket"),
-          bucket: "Bad_Name",
-          acl: "private",
-          force_destroy: true,
-        },
-        weak: { ...tags("prod/x/weak/bucket"), bucket: "weak-bucket" },
-      },
-      aws_s3_bucket_acl: { a: { bucket: "${aws_s3_bucket.weak.id}", acl: "private" } },
-      aws_s3_bucket_server_side_encryption_configuration: {
-        e: {
-          bucket: "${aws_s3_bucket.weak.id}",
-          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
-        },
-      },
-      aws_s3_bucket_versioning: {
-        v: { bucket: "${aws_s3_bucket.weak.id}", versioning_configuration: { status: "Enabled" } },
-      },
-      aws_s3_bucket_public_access_block: {
-        p: { bucket: "${aws_s3_bucket.weak.id}", block_public_acls: true, block_public_policy: false },
-      },
-      aws_s3_bucket_ownership_controls: {
-        o: { bucket: "${aws_s3_bucket.weak.id}", rule: { object_ownership: "ObjectWriter" } },
-      },
-      aws_s3_bucket_lifecycle_configuration: {
-        l: {
-          bucket: "${aws_s3_bucket.weak.id}",
-          rule: [
-            { id: "no-filter", status: "Enabled", transition: [{ days: 10, storage_class: "STANDARD_IA" }] },
-            {
-              id: "tagged",
-              status: "Enabled",
-              filter: [{ tag: { key: "k", value: "v" } }],
-              transition: [
-                { days: 30, storage_class: "STANDARD_IA" },
-                { days: 40, storage_class: "GLACIER" },
-              ],
-            },
-          ],
-        },
-      },
-      aws_s3_bucket_policy: {
-        p: {
-          bucket: "${aws_s3_bucket.weak.id}",
-          policy: JSON.stringify({
-            Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
-          }),
-        },
-      },
-      // Mentions the bare bucket, but configures the weak one: must not count as the bare bucket's.
-      aws_s3_bucket_logging: {
-        g: { bucket: "${aws_s3_bucket.weak.id}", target_bucket: "${aws_s3_bucket.bare.bucket}" },
-      },
-    },
-  });
-  const findings = evaluate(bad, RULES, WAIVERS);
-  const failedOn = (name: string) =>
-    new Set(
-      findings
-        .filter(
-          (f) => f.status === "failed" && (f.resource.name === name || f.resource.type !== "aws_s3_bucket"),
-        )
-        .map((f) => f.rule.id),
-    );
-
-  test.each([
-    "CKV_AWS_19",
-    "CKV_AWS_145",
-    "CKV_AWS_21",
-    "CKV_AWS_18",
-    "CKV2_AWS_6",
-    "CKV2_AWS_65",
-    "CKV2_AWS_61",
-    "CKV_AWS_300",
-    "AAI-S3-001",
-    "AAI-S3-002",
-    "AAI-S3-006",
-    "AAI-S3-007",
-  ])("%s fails on a bucket with no companions", (id) => {
-    expect(failedOn("bare")).toContain(id);
-  });
-
-  test.each([
-    "CKV_AWS_145",
-    "CKV2_AWS_6",
-    "CKV2_AWS_65",
-    "CKV_AWS_300",
-    "CKV_AWS_70",
-    "AAI-S3-001",
-    "AAI-S3-002",
-    "AAI-S3-003",
-    "AAI-S3-004",
-    "AAI-S3-005",
-  ])("%s fails on misconfigured companions", (id) => {
-    expect(failedOn("weak")).toContain(id);
-  });
-
-  test("the lifecycle rules report what is wrong", () => {
-    const detail = (id: string) => findings.find((f) => f.rule.id === id && f.status === "failed")?.detail;
-    expect(detail("AAI-S3-003")).toBe("rule no-filter has no single filter");
-    expect(detail("AAI-S3-004")).toBe("STANDARD_IA at 10 days");
-  });
-
-  test("every synthesized bucket passes, except the waived: logs buckets' SSE-KMS and self-logging, and no event notifications or cross-region replication anywhere", () => {
-    for (const [name, json] of Object.entries(synthAll())) {
-      const results = evaluate(stackDoc(name, json), RULES, WAIVERS).filter((f) =>
-        f.resource.type.startsWith("aws_s3_bucket"),
-      );
-      expect(results.filter((f) => f.status === "failed")).toEqual([]);
-      expect(
-        results
-          .filter((f) => f.status === "waived")
-          .map((f) => `${f.rule.id} ${f.resource.path}`)
-          .sort(),
-      ).toEqual(
-        (name === "bootstrap"
-          ? [
-              "CKV_AWS_145 bootstrap/state-access-logs/bucket",
-              "CKV_AWS_18 bootstrap/state-access-logs/bucket",
-              ...["state", "state-access-logs"].flatMap((b) =>
-                ["CKV2_AWS_62", "CKV_AWS_144"].map((id) => `${id} bootstrap/${b}/bucket`),
-              ),
-            ]
-          : [
-              `CKV_AWS_145 ${name}/storage/logs/bucket`,
-              `CKV_AWS_18 ${name}/storage/logs/bucket`,
-              ...["logs", "processed", "raw-data"].flatMap((b) =>
-                ["CKV2_AWS_62", "CKV_AWS_144"].map((id) => `${id} ${name}/storage/${b}/bucket`),
-              ),
-            ]
-        ).sort(),
-      );
-    }
   });
 });

@@ -11,9 +11,6 @@ import {
   guardRailStatements,
 } from "../../modules/delivery";
 import { namePrefix, physicalName } from "../../lib/naming";
-import { evaluate, toStackDoc } from "../../policies/engine";
-import { RULES } from "../../policies/rules";
-import { WAIVERS } from "../../policies/waivers";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { stackResource, stackLogicalName, resourcesOf, synthAll, valuesOf } from "../helpers/synth";
 
@@ -351,88 +348,6 @@ describe("bootstrap config", () => {
   });
 });
 
-describe("policy rules for GitHub OIDC trust", () => {
-  const provider = {
-    url: "https://token.actions.githubusercontent.com",
-    client_id_list: ["sts.amazonaws.com"],
-  };
-  const trusting = (condition: Record<string, Record<string, unknown>>) =>
-    JSON.stringify({
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Federated: "${aws_iam_openid_connect_provider.gh.arn}" },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: condition,
-        },
-      ],
-    });
-  const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
-  const failures = (resources: Record<string, Record<string, unknown>>) =>
-    evaluate(
-      toStackDoc("bootstrap", { terraform: { required_version: ">= 1.11" }, resource: resources }),
-      RULES,
-      WAIVERS,
-    )
-      .filter((f) => f.status === "failed")
-      .map((f) => `${f.rule.id} ${f.resource.name}`);
-  const role = (condition: Record<string, Record<string, unknown>>) =>
-    failures({
-      aws_iam_openid_connect_provider: { gh: provider },
-      aws_iam_role: { r: { assume_role_policy: trusting(condition) } },
-    });
-
-  test("the pinned trust passes every rule", () => {
-    expect(
-      role({
-        StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:prod` },
-      }),
-    ).toEqual([]);
-  });
-
-  test.each([
-    ["no sub condition", { StringEquals: AUD }, ["CKV_AWS_393 r"]],
-    [
-      "sub *",
-      { StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "*" } },
-      ["CKV_AWS_393 r", "AAI-OIDC-002 r"],
-    ],
-    [
-      "sub repo:*",
-      { StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" } },
-      ["CKV_AWS_393 r", "AAI-OIDC-002 r"],
-    ],
-    [
-      "sub environment:prod",
-      { StringEquals: { ...AUD, "token.actions.githubusercontent.com:sub": "environment:prod" } },
-      ["CKV_AWS_393 r", "AAI-OIDC-002 r"],
-    ],
-    [
-      "any branch of the repo (StringLike)",
-      { StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": `repo:${REPO}:*` } },
-      ["AAI-OIDC-002 r"],
-    ],
-    [
-      "no audience",
-      { StringEquals: { "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:dev` } },
-      ["AAI-OIDC-001 r"],
-    ],
-  ])("%s", (_label, condition, expected) => {
-    expect(role(condition as Record<string, Record<string, unknown>>).sort()).toEqual([...expected].sort());
-  });
-
-  test("a provider with another client id, and an AdministratorAccess attachment, fail", () => {
-    expect(
-      failures({
-        aws_iam_openid_connect_provider: { gh: { ...provider, client_id_list: ["sigstore"] } },
-        aws_iam_role_policy_attachment: {
-          a: { role: "x", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-        },
-      }).sort(),
-    ).toEqual(["AAI-OIDC-003 gh", "CKV_AWS_274 a"]);
-  });
-});
-
 /** IAM's wildcard match of an action or ARN pattern (`*` any run, `?` one character; case-insensitive for actions). */
 const globMatch = (pattern: string, value: string, ignoreCase = false) =>
   new RegExp(
@@ -701,22 +616,5 @@ describe("workload permissions boundary (issue #10, fix 10)", () => {
 
   test("the CI roles themselves (made by an administrator) carry none", () => {
     for (const role of valuesOf(stack, "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
-  });
-
-  test("policy rule AAI-IAM-002 fails a role of an environment stack without the boundary, or with another", () => {
-    const failed = (role: Record<string, unknown>, stackName = "prod") =>
-      evaluate(toStackDoc(stackName, { resource: { aws_iam_role: { r: role } } }), RULES, WAIVERS)
-        .filter((f) => f.status === "failed" && f.rule.id === "AAI-IAM-002")
-        .map((f) => f.detail);
-    const trust = JSON.stringify({ Statement: [] });
-    expect(failed({ assume_role_policy: trust })).toEqual(["no permissions_boundary"]);
-    expect(
-      failed({
-        assume_role_policy: trust,
-        permissions_boundary: "arn:aws:iam::aws:policy/AdministratorAccess",
-      }),
-    ).toEqual([expect.stringMatching(/is not the project's workload boundary/)]);
-    expect(failed({ assume_role_policy: trust, permissions_boundary: BOUNDARY_ARN })).toEqual([]);
-    expect(failed({ assume_role_policy: trust }, "bootstrap")).toEqual([]);
   });
 });
