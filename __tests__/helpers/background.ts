@@ -38,7 +38,7 @@ export const TYPECHECK: BackgroundJob = {
 export const STACKS_WITH_FIXTURES: BackgroundJob = {
   name: "stacks-with-fixtures",
   command: [join(root, "scripts", "ci", "synth-with-fixtures.mjs"), "{dir}/out"],
-  testFiles: [test("workflows.test.ts"), test("stacks/cluster-fixture.test.ts")],
+  testFiles: [test("workflows.test.ts"), test("stacks/cluster-fixture.test.ts"), test("prebundle.test.ts")],
 };
 
 /** How long a test waits for a job global setup started (they take a few seconds on their own). */
