@@ -26,9 +26,16 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** `npm run synth` after the build: the compiled main.ts, in `work`, writing to `outdir`. */
-function synthMain(outdir: string, env: Record<string, string> = {}, app = join(root, "dist/main.js")) {
-  return spawnSync(process.execPath, [app], {
+/**
+ * `npm run synth` on the dist/ global setup compiled (`scripts/synth.mjs --no-build`), in `work`, writing
+ * to `outdir`; `command` runs another entry point instead (e.g. a copied app's `dist/main.js`).
+ */
+function synthMain(
+  outdir: string,
+  env: Record<string, string> = {},
+  command = [join(root, "scripts/synth.mjs"), "--no-build"],
+) {
+  return spawnSync(process.execPath, command, {
     cwd: work,
     encoding: "utf8",
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
@@ -247,7 +254,8 @@ test("a construct's validation error (an oversized error page) is one line, exit
   symlinkSync(join(root, "node_modules"), join(app, "node_modules"));
   const page = readdirSync(join(app, "modules/loadbalancer/pages")).find((f) => f.endsWith(".html"))!;
   writeFileSync(join(app, "modules/loadbalancer/pages", page), `<html>${"x".repeat(2048)}</html>`);
-  const run = synthMain("page.out", {}, join(app, "dist/main.js"));
+  // The copy's own main.js: synth.mjs would pre-bundle for the copy's root.
+  const run = synthMain("page.out", {}, [join(app, "dist/main.js")]);
   expectOneLineError(
     run,
     new RegExp(`^synth failed: error page .*${page} is \\d+ bytes: must be <= 1024 bytes`),
