@@ -125,6 +125,15 @@ describe("cdktf through the bundle", () => {
     // One zip, and a real one (a zip starts with "PK").
     expect(value.zips).toEqual(["PK"]);
   });
+
+  test("GIVEN cdktf's asset zipper WHEN it is bundled THEN the line that loads archiver at once is still there to defer", () => {
+    // If a cdktf release rewrites it, the bundle stays correct but loads archiver eagerly again.
+    const { value } = runModule(`
+      import { EAGER_ARCHIVER } from ${script("prebundle.mjs")};
+      console.log(JSON.stringify(EAGER_ARCHIVER));
+    `);
+    expect(readFileSync(join(root, "node_modules/cdktf/lib/private/fs.js"), "utf8")).toContain(value);
+  });
 });
 
 describe("npm run synth through the bundle", () => {

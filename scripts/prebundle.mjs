@@ -24,21 +24,25 @@ export const CACHE_DIR = join(root, "node_modules", ".cache", "air-applied-ai");
  */
 const BUNDLED = [/^cdkt[fn](\/|$)/, /^constructs(\/|$)/, /^@cdkt[fn]\//];
 /** Bump when the bundle's shape or options change, so older bundles are not reused. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
- * cdktf zips an ARCHIVE asset by running its own lib/private/fs.js as a child process
- * (`node ${__filename} src dest`). In the bundle `__filename` would name the bundle and the child would
- * do nothing, so that module keeps its real file name.
+ * cdktf's asset zipper, lib/private/fs.js, in the bundle:
+ * - it zips an ARCHIVE asset by running itself as a child process (`node ${__filename} src dest`); in
+ *   the bundle `__filename` would name the bundle and the child would do nothing, so the module keeps
+ *   its real file name;
+ * - it loads `archiver` (a tenth of the bundle's load time) at once, though only that child calls it, so
+ *   in the bundle archiver initializes on first call.
  */
-const keepAssetArchiverFilename = {
-  name: "keep-asset-archiver-filename",
+const ASSET_ZIPPER = /[\\/]cdkt[fn][\\/]lib[\\/]private[\\/]fs\.js$/;
+export const EAGER_ARCHIVER = 'const archiver = require("archiver");';
+const assetZipper = {
+  name: "asset-zipper",
   setup(build) {
-    build.onLoad({ filter: /[\\/]cdkt[fn][\\/]lib[\\/]private[\\/]fs\.js$/ }, ({ path }) => ({
-      contents: readFileSync(path, "utf8").replace(
-        /^("use strict";)?/,
-        (directive) => `${directive}var __filename = ${JSON.stringify(path)};`,
-      ),
+    build.onLoad({ filter: ASSET_ZIPPER }, ({ path }) => ({
+      contents: readFileSync(path, "utf8")
+        .replace(/^("use strict";)?/, (directive) => `${directive}var __filename = ${JSON.stringify(path)};`)
+        .replace(EAGER_ARCHIVER, 'const archiver = (...args) => require("archiver")(...args);'),
       loader: "js",
     }));
   },
@@ -88,7 +92,7 @@ export async function prebundle(packages, { cacheDir = CACHE_DIR } = {}) {
     // of archiver/async (e.g. applyEach2), no class, and the libraries read `.name` only for messages.
     minifyWhitespace: true,
     legalComments: "none",
-    plugins: [keepAssetArchiverFilename],
+    plugins: [assetZipper],
     outfile: partial,
     logLevel: "silent",
   });
