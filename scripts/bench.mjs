@@ -4,7 +4,8 @@
 // `npm run bench -- --synth-only` times the two synth rows alone. Peak RSS is GNU time's %M: the largest
 // resident set of any process in the run's tree (npm, node, jest workers).
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CACHE_DIR } from "./prebundle.mjs";
@@ -42,14 +43,17 @@ function sample(command, args) {
     : spawnSync(command, args, { cwd: root, encoding: "utf8" });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.status !== 0) {
-    const last =
-      `${run.stderr}`
-        .trim()
+    // The command's own last line (GNU time appends "Command exited ..." and the RSS to stderr), and all
+    // of its output in a file: a failure seen only under the bench's load must not be lost.
+    const own = (text) =>
+      `${text}`
         .split("\n")
-        .filter(Boolean)
-        .slice(gnuTime ? -2 : -1)[0] ?? "";
+        .filter((l) => l.trim() && !/^Command exited with non-zero status|^\d+$/.test(l.trim()));
+    const last = [...own(run.stdout), ...own(run.stderr)].pop() ?? "";
+    const log = join(tmpdir(), `bench-failure-${process.pid}.log`);
+    writeFileSync(log, `$ ${command} ${args.join(" ")}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`);
     fail(
-      `\`${command} ${args.join(" ")}\` failed (exit ${run.status}): ${last.trim()} (run it alone to see its output)`,
+      `\`${command} ${args.join(" ")}\` failed (exit ${run.status}): ${last.trim()} (full output: ${log})`,
     );
   }
   const rssKb = gnuTime ? Number(run.stderr.trim().split("\n").pop()) : NaN;
