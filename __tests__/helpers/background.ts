@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
  * Commands the global setup starts in the background while it synthesizes (the second core is idle
  * then), for the test files that later read their result. Each job writes its output into
  * `<run dir>/<job>/stdout.txt` and `stderr.txt`, then its exit status into `status.json`; a test waits
- * with awaitJob(). A
- * job runs only when the run selects one of its test files; otherwise awaitJob() runs it in the test.
+ * with awaitJob(). A job runs only when the run selects one of its test files; otherwise awaitJob() runs
+ * it in the test.
  */
 
 const root = join(__dirname, "..", "..");
@@ -55,6 +55,14 @@ export interface Finished {
   readonly stdout: string;
   readonly stderr: string;
 }
+
+/** How a spawnSync'd child ended and what it printed. */
+export const finished = (run: SpawnSyncReturns<string>): Finished => ({
+  status: run.status,
+  signal: run.signal,
+  stdout: run.stdout,
+  stderr: run.stderr,
+});
 
 /** A job's result: how it ended, and its folder (its own output, e.g. `<dir>/out`). */
 export interface JobResult extends Finished {
@@ -155,7 +163,7 @@ export async function awaitJob(job: BackgroundJob, timeoutMs: number): Promise<J
     const own = join(process.env.AAI_TEST_RUN_DIR ?? root, `${job.name}-${process.pid}`);
     mkdirSync(own, { recursive: true });
     const run = spawnSync(process.execPath, commandIn(job, own), { cwd: root, encoding: "utf8" });
-    return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, dir: own };
+    return { ...finished(run), dir: own };
   }
   const status = join(dir, "status.json");
   const read = (file: string) => readFileSync(join(dir, file), "utf8");

@@ -6,6 +6,7 @@ import {
   BACKGROUND_JOBS,
   type Finished,
   type TestSelection,
+  finished,
   jobSelected,
   resetJobs,
   startJob,
@@ -42,7 +43,8 @@ export function setupSynthesis(): SetupSynthesis {
  *   libraries from the dependency pre-bundle, scripts/prebundle.mjs) in the run folder, writing
  *   cdktf.out/ there, and keeps what it printed (cli.test.ts checks that output); each test file's
  *   synthAll() reads the stacks (AAI_TEST_STACKS_DIR) instead of synthesizing again. prebundle.test.ts
- *   checks that they equal the plain `node dist/main.js` output byte for byte.
+ *   checks that they equal, byte for byte, the gate's synthesis (the STACKS_WITH_FIXTURES job), which
+ *   loads modules file by file.
  */
 export default function globalSetup(config: TestSelection): void {
   const runDir = mkdtempSync(join(tmpdir(), "aai-jest-"));
@@ -63,14 +65,7 @@ export default function globalSetup(config: TestSelection): void {
     env,
     encoding: "utf8",
   });
-  const run: SetupSynthesis = {
-    status: synth.status,
-    signal: synth.signal,
-    stdout: synth.stdout,
-    stderr: synth.stderr,
-    cwd: runDir,
-    outdir: join(runDir, "cdktf.out"),
-  };
+  const run: SetupSynthesis = { ...finished(synth), cwd: runDir, outdir: join(runDir, "cdktf.out") };
   writeFileSync(join(runDir, SYNTH_RUN), JSON.stringify(run));
   if (synth.status !== 0) throw new Error(`node scripts/synth.mjs --no-build failed: ${synth.stderr}`);
   process.env.AAI_TEST_STACKS_DIR = run.outdir;
